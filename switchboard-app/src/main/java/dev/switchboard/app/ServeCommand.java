@@ -1,0 +1,120 @@
+package dev.switchboard.app;
+
+import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.HostPort;
+import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
+import dev.switchboard.server.Gateway;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code switchboard serve}: runs a node until SIGTERM or Ctrl-C, then drains it (closes every
+ * connection with 1001, delivers their cleanups within {@code shutdown-timeout}) and exits 0.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the gateway.",
+            "Without --config it runs the embedded default: route /echo, whose transfer function"
+                    + " replies with every message it gets."
+        })
+final class ServeCommand implements Callable<Integer> {
+    /** Exit status for a config or start-up error. */
+    static final int CONFIG_ERROR = 2;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see README).")
+    @Nullable
+    Path config;
+
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "${env:SWITCHBOARD_LISTEN}",
+            description = "Where clients connect; overrides 'listen' (env SWITCHBOARD_LISTEN).")
+    @Nullable
+    String listen;
+
+    @Option(
+            names = "--push-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "${env:SWITCHBOARD_PUSH_LISTEN}",
+            description = "Where the push API listens; overrides 'push.listen' (env SWITCHBOARD_PUSH_LISTEN).")
+    @Nullable
+    String pushListen;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        GatewayConfig gatewayConfig;
+        Gateway gateway;
+        JavaFunctionInvokerFactory javaFunctions = new JavaFunctionInvokerFactory();
+        try {
+            gatewayConfig = resolveConfig();
+            gateway = Gateway.builder(gatewayConfig).functions(javaFunctions).start();
+        } catch (ConfigException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            javaFunctions.close();
+            return CONFIG_ERROR;
+        }
+        printBanner(gateway);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        stop.await();
+        System.out.println("switchboard: stopping (closing connections, delivering cleanups)...");
+        gateway.close();
+        javaFunctions.close();
+        return 0;
+    }
+
+    private GatewayConfig resolveConfig() {
+        GatewayConfig.Builder builder =
+                config == null ? DefaultConfig.builder() : ConfigLoader.load(config).toBuilder();
+        if (listen != null && !listen.isBlank()) {
+            builder.listen(parse("--listen", listen));
+        }
+        GatewayConfig partial = builder.build();
+        if (pushListen != null && !pushListen.isBlank()) {
+            builder.push(partial.push().withListen(parse("--push-listen", pushListen)));
+        }
+        return builder.build();
+    }
+
+    private static HostPort parse(String option, String value) {
+        try {
+            return HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(option + ": " + e.getMessage());
+        }
+    }
+
+    private static void printBanner(Gateway gateway) {
+        GatewayConfig config = gateway.config();
+        InetSocketAddress client = gateway.clientAddress();
+        InetSocketAddress push = gateway.pushAddress();
+        String clientHost = displayHost(client);
+        System.out.println("switchboard " + Versions.version() + " - node " + config.nodeId());
+        for (RouteConfig route : config.routes()) {
+            System.out.println("  clients connect to  ws://" + clientHost + ":" + client.getPort() + route.path());
+        }
+        System.out.println("  push API listens on http://" + displayHost(push) + ":" + push.getPort() + "/push"
+                + (config.push().token() == null ? "" : " (bearer token required)"));
+        System.out.println("  Ctrl-C stops it gracefully.");
+        System.out.flush();
+    }
+
+    private static String displayHost(InetSocketAddress address) {
+        if (address.getAddress() == null || address.getAddress().isAnyLocalAddress()) {
+            return "localhost";
+        }
+        String host = address.getAddress().getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.core;
+
+/**
+ * Every error Switchboard reports to a caller, with the HTTP status and {@code errNo} it becomes
+ * on the wire. The push API, the admin API and refused handshakes all answer with
+ * {@code {"errNo": errNo, "errMsg": "..."}}.
+ */
+public enum ErrorCode {
+    /** The body is not JSON, or not a JSON object. */
+    BODY_NOT_JSON(400, 4000),
+    /** A field is missing or has the wrong type or value. */
+    INVALID_FIELD(400, 4001),
+    /** The action or dataType is not one Switchboard knows. */
+    UNKNOWN_ACTION(400, 4002),
+    /** {@code data} is not valid standard base64 for a binary message. */
+    INVALID_BASE64(400, 4003),
+    /** Missing or wrong credentials. */
+    UNAUTHORIZED(401, 4010),
+    /** The registration function refused the connection. */
+    REFUSED(403, 4030),
+    /** No route or endpoint at that path. */
+    NOT_FOUND(404, 4040),
+    /** The endpoint exists but not for that HTTP method. */
+    METHOD_NOT_ALLOWED(405, 4050),
+    /** The connection is unknown or already closed. */
+    CONNECTION_GONE(410, 4100),
+    /** The request body is larger than the configured limit. */
+    BODY_TOO_LARGE(413, 4130),
+    /** The request headers are larger than the configured limit. */
+    HEADERS_TOO_LARGE(431, 4310),
+    /** The target's outbound buffer is full. */
+    BUFFER_FULL(429, 4290),
+    /** The client address has too many open connections. */
+    TOO_MANY_CONNECTIONS_FROM_ADDRESS(429, 4291),
+    /** The WebSocket upgrade request is malformed. */
+    BAD_HANDSHAKE(400, 4004),
+    /** The request is not a WebSocket version 13 upgrade. */
+    UPGRADE_REQUIRED(426, 4260),
+    /** The registration function could not be reached, failed, or timed out. */
+    REGISTRATION_FAILED(403, 4031),
+    /** Something unexpected failed inside the gateway. */
+    INTERNAL(500, 5000),
+    /** The cluster backplane is unreachable. */
+    BACKPLANE_UNAVAILABLE(503, 5030),
+    /** The node holds as many connections as it may, or is shutting down. */
+    UNAVAILABLE(503, 5031);
+
+    private final int httpStatus;
+    private final int errNo;
+
+    ErrorCode(int httpStatus, int errNo) {
+        this.httpStatus = httpStatus;
+        this.errNo = errNo;
+    }
+
+    /** The HTTP status this error answers with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The {@code errNo} this error answers with. */
+    public int errNo() {
+        return errNo;
+    }
+}

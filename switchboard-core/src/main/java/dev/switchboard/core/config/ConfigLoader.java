@@ -1,0 +1,149 @@
+package dev.switchboard.core.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.core.function.FunctionTarget;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the YAML config (DESIGN §8): substitutes {@code ${ENV:-default}}, maps kebab-case keys
+ * one-to-one onto the config builders, and validates. Any mistake is one {@link ConfigException}
+ * line naming the key.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {}
+
+    /** Loads a config file with the process environment. */
+    public static GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        return parse(text, System.getenv());
+    }
+
+    /** Parses config text with the given environment. */
+    public static GatewayConfig parse(String yaml, Map<String, String> env) {
+        String substituted = EnvSubstitution.apply(yaml, env);
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(substituted);
+        } catch (JacksonException e) {
+            String where =
+                    e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            throw new ConfigException(where + "not valid YAML (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new ConfigException("config cannot be read (" + e.getMessage() + ")");
+        }
+        if (tree == null || tree instanceof MissingNode) {
+            tree = YAML.createObjectNode();
+        }
+        return read(ConfigNode.root(tree));
+    }
+
+    private static GatewayConfig read(ConfigNode root) {
+        GatewayConfig.Builder builder = GatewayConfig.builder();
+        String nodeId = root.string("node-id", "auto");
+        if (!nodeId.equals("auto")) {
+            builder.nodeId(nodeId);
+        }
+        builder.listen(root.parsed("listen", GatewayConfig.DEFAULT_LISTEN, "host:port", HostPort::parse));
+        builder.push(root.object("push").map(ConfigLoader::readPush).orElse(PushConfig.defaults()));
+        builder.limits(root.object("limits").map(ConfigLoader::readLimits).orElse(LimitsConfig.defaults()));
+        builder.shutdownTimeout(
+                root.duration("shutdown-timeout", GatewayConfig.DEFAULT_SHUTDOWN_TIMEOUT, Duration.ofMillis(1)));
+        builder.cleanupRetryFor(
+                root.duration("cleanup-retry-for", GatewayConfig.DEFAULT_CLEANUP_RETRY_FOR, Duration.ofMillis(1)));
+        builder.routes(
+                root.objects("routes").stream().map(ConfigLoader::readRoute).toList());
+        root.finish();
+        return builder.build();
+    }
+
+    private static PushConfig readPush(ConfigNode node) {
+        PushConfig push = new PushConfig(
+                node.parsed("listen", PushConfig.DEFAULT_LISTEN, "host:port", HostPort::parse),
+                node.optionalString("token"),
+                node.size("max-body-bytes", PushConfig.DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE));
+        node.finish();
+        return push;
+    }
+
+    private static LimitsConfig readLimits(ConfigNode node) {
+        Duration ms = Duration.ofMillis(1);
+        int max = Integer.MAX_VALUE;
+        LimitsConfig limits = LimitsConfig.builder()
+                .maxConnections(node.integer("max-connections", LimitsConfig.DEFAULT_MAX_CONNECTIONS, 1, max))
+                .maxConnectionsPerIp(
+                        node.integer("max-connections-per-ip", LimitsConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 1, max))
+                .maxMessageBytes(node.size("max-message-bytes", LimitsConfig.DEFAULT_MAX_MESSAGE_BYTES, 1, max))
+                .idleTimeout(node.duration("idle-timeout", LimitsConfig.DEFAULT_IDLE_TIMEOUT, ms))
+                .maxLifetime(node.duration("max-lifetime", LimitsConfig.DEFAULT_MAX_LIFETIME, ms))
+                .outboundBufferBytes(
+                        node.size("outbound-buffer-bytes", LimitsConfig.DEFAULT_OUTBOUND_BUFFER_BYTES, 1, max))
+                .handshakeTimeout(node.duration("handshake-timeout", LimitsConfig.DEFAULT_HANDSHAKE_TIMEOUT, ms))
+                .maxHeaderBytes(node.size("max-header-bytes", LimitsConfig.DEFAULT_MAX_HEADER_BYTES, 256, max))
+                .pingInterval(node.duration("ping-interval", LimitsConfig.DEFAULT_PING_INTERVAL, ms))
+                .inboundQueueMessages(
+                        node.integer("inbound-queue-messages", LimitsConfig.DEFAULT_INBOUND_QUEUE_MESSAGES, 1, max))
+                .inboundQueueBytes(node.size("inbound-queue-bytes", LimitsConfig.DEFAULT_INBOUND_QUEUE_BYTES, 1, max))
+                .closeTimeout(node.duration("close-timeout", LimitsConfig.DEFAULT_CLOSE_TIMEOUT, ms))
+                .build();
+        node.finish();
+        return limits;
+    }
+
+    private static RouteConfig readRoute(ConfigNode node) {
+        String path = node.optionalString("path");
+        if (path == null) {
+            throw node.error("path", "missing (expected: a path starting with /)");
+        }
+        RouteConfig.Builder route = RouteConfig.builder(path)
+                .dialect(node.string("dialect", RouteConfig.DEFAULT_DIALECT))
+                .serviceId(node.string("service-id", RouteConfig.DEFAULT_SERVICE_ID))
+                .stage(node.string("stage", RouteConfig.DEFAULT_STAGE))
+                .transferAction(node.string("transfer-action", RouteConfig.DEFAULT_TRANSFER_ACTION))
+                .subprotocols(node.strings("subprotocols"))
+                .permessageDeflate(node.bool("permessage-deflate", false))
+                .onTransferError(node.choice(
+                        "on-transfer-error",
+                        OnTransferError.CLOSE,
+                        Arrays.asList(OnTransferError.values()),
+                        OnTransferError::configName))
+                .maxInFlight(node.integer("max-in-flight", RouteConfig.DEFAULT_MAX_IN_FLIGHT, 1, 1024));
+        Optional<ConfigNode> functions = node.object("functions");
+        functions.ifPresent(f -> {
+            route.register(target(f, "register"));
+            route.transfer(target(f, "transfer"));
+            route.cleanup(target(f, "cleanup"));
+            f.finish();
+        });
+        node.object("timeouts").ifPresent(t -> {
+            Duration ms = Duration.ofMillis(1);
+            route.registerTimeout(t.duration("register", RouteConfig.DEFAULT_REGISTER_TIMEOUT, ms));
+            route.transferTimeout(t.duration("transfer", RouteConfig.DEFAULT_TRANSFER_TIMEOUT, ms));
+            route.cleanupTimeout(t.duration("cleanup", RouteConfig.DEFAULT_CLEANUP_TIMEOUT, ms));
+            t.finish();
+        });
+        node.finish();
+        return route.build();
+    }
+
+    private static FunctionTarget target(ConfigNode functions, String key) {
+        return functions.parsed(key, null, FunctionTarget.EXPECTED, FunctionTarget::parse);
+    }
+}

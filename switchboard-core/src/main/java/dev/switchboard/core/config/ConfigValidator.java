@@ -1,0 +1,96 @@
+package dev.switchboard.core.config;
+
+import dev.switchboard.core.dialect.tencent.TencentDialect;
+import dev.switchboard.core.model.ConnectionId;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The rules that involve more than one value, checked for YAML and code-built configs alike. */
+final class ConfigValidator {
+    private static final List<String> TRANSFER_ACTIONS = List.of(TencentDialect.DATA_SEND, TencentDialect.DATA_RECV);
+
+    private ConfigValidator() {}
+
+    static void validate(GatewayConfig config) {
+        if (!ConnectionId.NODE_ID.matcher(config.nodeId()).matches()) {
+            throw new ConfigException(
+                    "node-id: '" + config.nodeId() + "' (expected: auto, or 1-64 characters of A-Z a-z 0-9 _ -)");
+        }
+        PushConfig push = config.push();
+        if (push.token() == null && !push.listen().isLoopback()) {
+            throw new ConfigException("push.listen: " + push.listen()
+                    + " is not a loopback address and push.token is empty"
+                    + " (expected: a push.token, or a loopback address such as 127.0.0.1)");
+        }
+        if (push.maxBodyBytes() <= 0) {
+            throw new ConfigException("push.max-body-bytes: " + push.maxBodyBytes() + " (expected: > 0)");
+        }
+        if (config.listen().equals(push.listen()) && config.listen().port() != 0) {
+            throw new ConfigException(
+                    "push.listen: " + push.listen() + " is the same as listen (expected: another port)");
+        }
+        validateLimits(config.limits());
+        positive("shutdown-timeout", config.shutdownTimeout());
+        positive("cleanup-retry-for", config.cleanupRetryFor());
+        if (config.routes().isEmpty()) {
+            throw new ConfigException("routes: empty (expected: at least one route)");
+        }
+        Set<String> paths = new HashSet<>();
+        for (int i = 0; i < config.routes().size(); i++) {
+            RouteConfig route = config.routes().get(i);
+            String key = "routes[" + i + "]";
+            if (!route.path().startsWith("/")
+                    || route.path().contains("?")
+                    || route.path().contains("#")) {
+                throw new ConfigException(
+                        key + ".path: '" + route.path() + "' (expected: a path starting with /, without query)");
+            }
+            if (!paths.add(route.path())) {
+                throw new ConfigException(key + ".path: '" + route.path() + "' is used by an earlier route"
+                        + " (expected: each path once)");
+            }
+            if (!route.dialect().equals(RouteConfig.DEFAULT_DIALECT)) {
+                throw new ConfigException(key + ".dialect: '" + route.dialect() + "' (expected: tencent)");
+            }
+            if (!TRANSFER_ACTIONS.contains(route.transferAction())) {
+                throw new ConfigException(key + ".transfer-action: '" + route.transferAction() + "' (expected: one of "
+                        + String.join(", ", TRANSFER_ACTIONS) + ")");
+            }
+            if (route.maxInFlight() < 1 || route.maxInFlight() > 1024) {
+                throw new ConfigException(key + ".max-in-flight: " + route.maxInFlight() + " (expected: 1 to 1024)");
+            }
+            positive(key + ".timeouts.register", route.registerTimeout());
+            positive(key + ".timeouts.transfer", route.transferTimeout());
+            positive(key + ".timeouts.cleanup", route.cleanupTimeout());
+        }
+    }
+
+    private static void validateLimits(LimitsConfig limits) {
+        positive("limits.max-connections", limits.maxConnections());
+        positive("limits.max-connections-per-ip", limits.maxConnectionsPerIp());
+        positive("limits.max-message-bytes", limits.maxMessageBytes());
+        positive("limits.outbound-buffer-bytes", limits.outboundBufferBytes());
+        positive("limits.max-header-bytes", limits.maxHeaderBytes());
+        positive("limits.inbound-queue-messages", limits.inboundQueueMessages());
+        positive("limits.inbound-queue-bytes", limits.inboundQueueBytes());
+        positive("limits.idle-timeout", limits.idleTimeout());
+        positive("limits.max-lifetime", limits.maxLifetime());
+        positive("limits.handshake-timeout", limits.handshakeTimeout());
+        positive("limits.ping-interval", limits.pingInterval());
+        positive("limits.close-timeout", limits.closeTimeout());
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) {
+            throw new ConfigException(key + ": " + value + " (expected: > 0)");
+        }
+    }
+
+    private static void positive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException(key + ": " + Units.format(value) + " (expected: > 0)");
+        }
+    }
+}

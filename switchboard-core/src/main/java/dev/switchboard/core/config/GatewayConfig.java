@@ -1,0 +1,116 @@
+package dev.switchboard.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a node needs to run: where it listens, its limits and its routes. Built by
+ * {@link ConfigLoader} from YAML (validated there) or by {@link #builder()} in code.
+ *
+ * @param nodeId this node's id; part of every connection id it issues
+ * @param listen where clients connect
+ * @param push the push listener
+ * @param limits client connection limits
+ * @param shutdownTimeout how long a graceful stop waits for cleanups before giving up
+ * @param cleanupRetryFor how long a failing cleanup is retried before it is given up and logged
+ * @param routes the WebSocket endpoints
+ */
+public record GatewayConfig(
+        String nodeId,
+        HostPort listen,
+        PushConfig push,
+        LimitsConfig limits,
+        Duration shutdownTimeout,
+        Duration cleanupRetryFor,
+        List<RouteConfig> routes) {
+
+    public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CLEANUP_RETRY_FOR = Duration.ofHours(1);
+
+    public GatewayConfig {
+        routes = List.copyOf(routes);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        return new Builder()
+                .nodeId(nodeId)
+                .listen(listen)
+                .push(push)
+                .limits(limits)
+                .shutdownTimeout(shutdownTimeout)
+                .cleanupRetryFor(cleanupRetryFor)
+                .routes(routes);
+    }
+
+    /** Builds {@link GatewayConfig}. */
+    public static final class Builder {
+        private String nodeId = NodeIds.auto();
+        private HostPort listen = DEFAULT_LISTEN;
+        private PushConfig push = PushConfig.defaults();
+        private LimitsConfig limits = LimitsConfig.defaults();
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration cleanupRetryFor = DEFAULT_CLEANUP_RETRY_FOR;
+        private List<RouteConfig> routes = List.of();
+
+        private Builder() {}
+
+        public Builder nodeId(String value) {
+            this.nodeId = value;
+            return this;
+        }
+
+        public Builder listen(HostPort value) {
+            this.listen = value;
+            return this;
+        }
+
+        public Builder push(PushConfig value) {
+            this.push = value;
+            return this;
+        }
+
+        public Builder limits(LimitsConfig value) {
+            this.limits = value;
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration value) {
+            this.shutdownTimeout = value;
+            return this;
+        }
+
+        public Builder cleanupRetryFor(Duration value) {
+            this.cleanupRetryFor = value;
+            return this;
+        }
+
+        public Builder routes(List<RouteConfig> value) {
+            this.routes = value;
+            return this;
+        }
+
+        public Builder route(RouteConfig value) {
+            this.routes = new java.util.ArrayList<>(routes);
+            this.routes.add(value);
+            return this;
+        }
+
+        /**
+         * Builds and validates the config.
+         *
+         * @throws ConfigException when a value is out of range or values contradict each other
+         */
+        public GatewayConfig build() {
+            GatewayConfig config =
+                    new GatewayConfig(nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes);
+            ConfigValidator.validate(config);
+            return config;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.switchboard.core.config;
+
+import java.time.Duration;
+
+/**
+ * Limits on client connections ({@code limits:} in YAML). Each has a safe default and a defined
+ * consequence when broken, which the Javadoc of its builder method names.
+ */
+public record LimitsConfig(
+        int maxConnections,
+        int maxConnectionsPerIp,
+        int maxMessageBytes,
+        Duration idleTimeout,
+        Duration maxLifetime,
+        int outboundBufferBytes,
+        Duration handshakeTimeout,
+        int maxHeaderBytes,
+        Duration pingInterval,
+        int inboundQueueMessages,
+        int inboundQueueBytes,
+        Duration closeTimeout) {
+
+    public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(600);
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(2);
+    public static final int DEFAULT_OUTBOUND_BUFFER_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    public static final int DEFAULT_INBOUND_QUEUE_MESSAGES = 64;
+    public static final int DEFAULT_INBOUND_QUEUE_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The defaults. */
+    public static LimitsConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        return new Builder()
+                .maxConnections(maxConnections)
+                .maxConnectionsPerIp(maxConnectionsPerIp)
+                .maxMessageBytes(maxMessageBytes)
+                .idleTimeout(idleTimeout)
+                .maxLifetime(maxLifetime)
+                .outboundBufferBytes(outboundBufferBytes)
+                .handshakeTimeout(handshakeTimeout)
+                .maxHeaderBytes(maxHeaderBytes)
+                .pingInterval(pingInterval)
+                .inboundQueueMessages(inboundQueueMessages)
+                .inboundQueueBytes(inboundQueueBytes)
+                .closeTimeout(closeTimeout);
+    }
+
+    /** Builds {@link LimitsConfig}; every setter has the YAML key of the same name in kebab-case. */
+    public static final class Builder {
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+        private int outboundBufferBytes = DEFAULT_OUTBOUND_BUFFER_BYTES;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private int inboundQueueMessages = DEFAULT_INBOUND_QUEUE_MESSAGES;
+        private int inboundQueueBytes = DEFAULT_INBOUND_QUEUE_BYTES;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+
+        private Builder() {}
+
+        /** Open connections the node holds at most; past it handshakes get HTTP 503 (errNo 5031). */
+        public Builder maxConnections(int value) {
+            this.maxConnections = value;
+            return this;
+        }
+
+        /** Open connections per client IP; past it handshakes get HTTP 429 (errNo 4291). */
+        public Builder maxConnectionsPerIp(int value) {
+            this.maxConnectionsPerIp = value;
+            return this;
+        }
+
+        /** Largest message (and frame) a client may send, after reassembly; larger closes with 1009. */
+        public Builder maxMessageBytes(int value) {
+            this.maxMessageBytes = value;
+            return this;
+        }
+
+        /** Time without a data message in either direction before closing with 1001 ({@code idle-timeout}). */
+        public Builder idleTimeout(Duration value) {
+            this.idleTimeout = value;
+            return this;
+        }
+
+        /** Longest a connection may stay open; then it closes with 1001 ({@code max-lifetime}). */
+        public Builder maxLifetime(Duration value) {
+            this.maxLifetime = value;
+            return this;
+        }
+
+        /** Bytes queued for a client that is not reading; pushes past it answer 429 (errNo 4290). */
+        public Builder outboundBufferBytes(int value) {
+            this.outboundBufferBytes = value;
+            return this;
+        }
+
+        /** Time from TCP accept to a complete upgrade request; slower clients are disconnected. */
+        public Builder handshakeTimeout(Duration value) {
+            this.handshakeTimeout = value;
+            return this;
+        }
+
+        /** Largest upgrade request line plus headers; larger requests get HTTP 431. */
+        public Builder maxHeaderBytes(int value) {
+            this.maxHeaderBytes = value;
+            return this;
+        }
+
+        /** Interval of the gateway's pings; a ping unanswered by the next one closes with 1001. */
+        public Builder pingInterval(Duration value) {
+            this.pingInterval = value;
+            return this;
+        }
+
+        /** Messages queued per connection for the transfer function before the socket stops being read. */
+        public Builder inboundQueueMessages(int value) {
+            this.inboundQueueMessages = value;
+            return this;
+        }
+
+        /** Bytes queued per connection for the transfer function before the socket stops being read. */
+        public Builder inboundQueueBytes(int value) {
+            this.inboundQueueBytes = value;
+            return this;
+        }
+
+        /** Time the gateway waits for the client's close frame after sending its own. */
+        public Builder closeTimeout(Duration value) {
+            this.closeTimeout = value;
+            return this;
+        }
+
+        public LimitsConfig build() {
+            return new LimitsConfig(
+                    maxConnections,
+                    maxConnectionsPerIp,
+                    maxMessageBytes,
+                    idleTimeout,
+                    maxLifetime,
+                    outboundBufferBytes,
+                    handshakeTimeout,
+                    maxHeaderBytes,
+                    pingInterval,
+                    inboundQueueMessages,
+                    inboundQueueBytes,
+                    closeTimeout);
+        }
+    }
+}

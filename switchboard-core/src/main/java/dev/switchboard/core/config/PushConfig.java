@@ -1,0 +1,31 @@
+package dev.switchboard.core.config;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The push listener ({@code push:} in YAML).
+ *
+ * @param listen where the push and admin API listens; loopback by default
+ * @param token bearer token callers must send; null means no authentication, which is only
+ *     allowed on a loopback address
+ * @param maxBodyBytes largest push body; larger ones get HTTP 413 (errNo 4130)
+ */
+public record PushConfig(HostPort listen, @Nullable String token, int maxBodyBytes) {
+    public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8081);
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    /** Loopback, no token, default body limit. */
+    public static PushConfig defaults() {
+        return new PushConfig(DEFAULT_LISTEN, null, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /** This config listening elsewhere. */
+    public PushConfig withListen(HostPort listen) {
+        return new PushConfig(listen, token, maxBodyBytes);
+    }
+
+    /** This config with another token (null for none). */
+    public PushConfig withToken(@Nullable String token) {
+        return new PushConfig(listen, token, maxBodyBytes);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.switchboard.core.dialect;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What the registration function decided about a new connection. */
+public sealed interface RegistrationDecision {
+
+    /**
+     * Open the connection.
+     *
+     * @param subprotocol the subprotocol to send in the 101 response, or null for none
+     * @param permessageDeflate whether the function allows {@code permessage-deflate}
+     * @param context the connection's context, stored and added to its later events
+     * @param groups groups to join on accept
+     */
+    record Accept(
+            @Nullable String subprotocol,
+            boolean permessageDeflate,
+            @Nullable ObjectNode context,
+            List<String> groups) implements RegistrationDecision {
+        /** Accept with nothing chosen. */
+        public static Accept plain() {
+            return new Accept(null, false, null, List.of());
+        }
+    }
+
+    /**
+     * Refuse the connection: the client gets {@code httpStatus} and {@code {"errNo","errMsg"}}.
+     *
+     * @param httpStatus the status of the handshake response, 400–599
+     * @param errNo the errNo sent to the client
+     * @param errMsg the errMsg sent to the client
+     * @param logReason what the operator's log says about why
+     */
+    record Refuse(int httpStatus, int errNo, String errMsg, String logReason) implements RegistrationDecision {}
+}

@@ -1,0 +1,182 @@
+package dev.switchboard.core.dialect.tencent;
+
+import static dev.switchboard.core.dialect.tencent.TencentMessages.describe;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.json.Json;
+import dev.switchboard.core.model.CloseCause;
+import dev.switchboard.core.push.GroupNames;
+import dev.switchboard.core.push.PushCommand;
+import dev.switchboard.core.push.PushTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parses a {@code POST /push} body ({@code {"websocket": {"action": …}}}) into a {@link PushCommand}.
+ * Each mistake becomes a {@link SwitchboardException} whose message names the field.
+ */
+public final class TencentPushParser {
+    /** Longest close reason a close frame can carry, in UTF-8 bytes. */
+    public static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private static final String ACTIONS = "\"data send\", \"closing\", \"join\", \"leave\", \"info\"";
+
+    private TencentPushParser() {}
+
+    /** Parses a push body. */
+    public static PushCommand parse(InputStream body) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(body);
+        } catch (JacksonException e) {
+            throw new SwitchboardException(
+                    ErrorCode.BODY_NOT_JSON, "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new SwitchboardException(ErrorCode.BODY_NOT_JSON, "body could not be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new SwitchboardException(ErrorCode.BODY_NOT_JSON, "body is not a JSON object");
+        }
+        return parse(root);
+    }
+
+    /** Parses a push body that is already a tree. */
+    public static PushCommand parse(JsonNode root) {
+        JsonNode websocket = root.get("websocket");
+        if (websocket == null || !websocket.isObject()) {
+            throw invalid("websocket: " + describe(websocket) + " (expected: an object)");
+        }
+        String action = requiredString(websocket, "action");
+        return switch (action) {
+            case TencentDialect.DATA_SEND -> parseSend(websocket);
+            case "closing" -> parseClose(websocket);
+            case "join" -> new PushCommand.Join(connectionId(websocket), group(websocket));
+            case "leave" -> new PushCommand.Leave(connectionId(websocket), group(websocket));
+            case "info" -> new PushCommand.Info(connectionId(websocket));
+            default ->
+                throw new SwitchboardException(
+                        ErrorCode.UNKNOWN_ACTION,
+                        "websocket.action: \"" + action + "\" (expected one of: " + ACTIONS + ")");
+        };
+    }
+
+    private static PushCommand parseSend(JsonNode websocket) {
+        PushTarget target = target(websocket);
+        try {
+            return new PushCommand.Send(target, TencentMessages.read(websocket, "websocket"));
+        } catch (TencentMessages.MessageFormatException e) {
+            ErrorCode code = switch (e.kind) {
+                case FIELD -> ErrorCode.INVALID_FIELD;
+                case DATA_TYPE -> ErrorCode.UNKNOWN_ACTION;
+                case BASE64 -> ErrorCode.INVALID_BASE64;
+            };
+            throw new SwitchboardException(code, e.getMessage());
+        }
+    }
+
+    private static PushTarget target(JsonNode websocket) {
+        int given = (websocket.has("secConnectionID") ? 1 : 0)
+                + (websocket.has("secConnectionIDs") ? 1 : 0)
+                + (websocket.has("group") ? 1 : 0)
+                + (websocket.has("all") ? 1 : 0);
+        if (given != 1) {
+            throw invalid("websocket: " + (given == 0 ? "no target" : "more than one target")
+                    + " (expected exactly one of: secConnectionID, secConnectionIDs, group, all)");
+        }
+        if (websocket.has("secConnectionID")) {
+            if (websocket.has("exclude")) {
+                throw invalid("websocket.exclude: not allowed with secConnectionID");
+            }
+            return new PushTarget.Connection(connectionId(websocket));
+        }
+        Set<String> exclude = new LinkedHashSet<>(stringList(websocket, "exclude", false));
+        if (websocket.has("secConnectionIDs")) {
+            return new PushTarget.Connections(stringList(websocket, "secConnectionIDs", true), Set.copyOf(exclude));
+        }
+        if (websocket.has("group")) {
+            return new PushTarget.Group(group(websocket), Set.copyOf(exclude));
+        }
+        JsonNode all = websocket.get("all");
+        if (!all.isBoolean() || !all.asBoolean()) {
+            throw invalid("websocket.all: " + describe(all) + " (expected: true)");
+        }
+        return new PushTarget.All(Set.copyOf(exclude));
+    }
+
+    private static PushCommand parseClose(JsonNode websocket) {
+        String id = connectionId(websocket);
+        int code = CloseCause.NORMAL;
+        JsonNode codeNode = websocket.get("closeCode");
+        if (codeNode != null && !codeNode.isNull()) {
+            if (!codeNode.canConvertToInt()
+                    || !codeNode.isIntegralNumber()
+                    || !CloseCause.isSendable(codeNode.asInt())) {
+                throw invalid("websocket.closeCode: " + describe(codeNode)
+                        + " (expected: 1000, 1001, 1002, 1003, 1007-1011, 1012, 1013 or 3000-4999)");
+            }
+            code = codeNode.asInt();
+        }
+        String reason = "";
+        JsonNode reasonNode = websocket.get("closeReason");
+        if (reasonNode != null && !reasonNode.isNull()) {
+            if (!reasonNode.isTextual()) {
+                throw invalid("websocket.closeReason: " + describe(reasonNode) + " (expected: a string)");
+            }
+            reason = reasonNode.asText();
+            if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+                throw invalid("websocket.closeReason: longer than " + MAX_CLOSE_REASON_BYTES
+                        + " UTF-8 bytes (expected: what fits in a close frame)");
+            }
+        }
+        return new PushCommand.Close(id, code, reason);
+    }
+
+    private static String connectionId(JsonNode websocket) {
+        return requiredString(websocket, "secConnectionID");
+    }
+
+    private static String group(JsonNode websocket) {
+        return GroupNames.validate(requiredString(websocket, "group"), "websocket.group");
+    }
+
+    private static String requiredString(JsonNode websocket, String field) {
+        JsonNode node = websocket.get(field);
+        if (node == null || !node.isTextual() || node.asText().isEmpty()) {
+            throw invalid("websocket." + field + ": " + describe(node) + " (expected: a non-empty string)");
+        }
+        return node.asText();
+    }
+
+    private static List<String> stringList(JsonNode websocket, String field, boolean required) {
+        JsonNode node = websocket.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw invalid("websocket." + field + ": missing (expected: an array of connection ids)");
+            }
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw invalid("websocket." + field + ": " + describe(node) + " (expected: an array of connection ids)");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw invalid("websocket." + field + ": contains " + describe(element) + " (expected: strings)");
+            }
+            values.add(element.asText());
+        }
+        return List.copyOf(values);
+    }
+
+    private static SwitchboardException invalid(String message) {
+        return new SwitchboardException(ErrorCode.INVALID_FIELD, message);
+    }
+}

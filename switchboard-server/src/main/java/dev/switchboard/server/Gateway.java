@@ -1,0 +1,320 @@
+package dev.switchboard.server;
+
+import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.dialect.tencent.TencentDialect;
+import dev.switchboard.core.function.FunctionInvoker;
+import dev.switchboard.core.function.FunctionInvokerFactory;
+import dev.switchboard.core.function.FunctionTarget;
+import dev.switchboard.core.model.CloseCause;
+import dev.switchboard.core.model.ClosedBy;
+import dev.switchboard.server.internal.Transport;
+import dev.switchboard.server.internal.client.ClientChannelInitializer;
+import dev.switchboard.server.internal.client.ClientServices;
+import dev.switchboard.server.internal.client.ConnectionLimiter;
+import dev.switchboard.server.internal.client.ConnectionSweeper;
+import dev.switchboard.server.internal.function.HttpFunctionInvokerFactory;
+import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
+import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
+import dev.switchboard.server.internal.lifecycle.LiveConnection;
+import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.push.PushChannelInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Ticker;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Switchboard node: the client WebSocket listener and the push listener, on one group of
+ * event loops. {@link #start} binds both; {@link #close} drains gracefully: it stops accepting,
+ * closes every connection with 1001, waits (up to {@code shutdown-timeout}) for their cleanups,
+ * then releases everything.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final CloseCause SHUTDOWN =
+            new CloseCause(CloseCause.GOING_AWAY, "server shutting down", ClosedBy.SHUTDOWN);
+
+    private final GatewayConfig config;
+    private final EventLoopGroup group;
+    private final ClientServices services;
+    private final List<FunctionInvoker> invokers;
+    private final Channel clientChannel;
+    private final Channel pushChannel;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Gateway(
+            GatewayConfig config,
+            EventLoopGroup group,
+            ClientServices services,
+            List<FunctionInvoker> invokers,
+            Channel clientChannel,
+            Channel pushChannel) {
+        this.config = config;
+        this.group = group;
+        this.services = services;
+        this.invokers = invokers;
+        this.clientChannel = clientChannel;
+        this.pushChannel = pushChannel;
+    }
+
+    /** A builder for a node running {@code config}. */
+    public static Builder builder(GatewayConfig config) {
+        return new Builder(config);
+    }
+
+    /** Where clients connect (with the real port when the config said 0). */
+    public InetSocketAddress clientAddress() {
+        return (InetSocketAddress) clientChannel.localAddress();
+    }
+
+    /** Where the push API listens (with the real port when the config said 0). */
+    public InetSocketAddress pushAddress() {
+        return (InetSocketAddress) pushChannel.localAddress();
+    }
+
+    /** This node's config. */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** Open connections right now. */
+    public int openConnections() {
+        return services.registry().size();
+    }
+
+    /** Graceful stop, bounded by {@code shutdown-timeout}; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        services.draining().set(true);
+        clientChannel.close().syncUninterruptibly();
+        long started = System.nanoTime();
+        Duration timeout = config.shutdownTimeout();
+        services.cleanup().giveUpAfter(services.ticker().nanoTime() + timeout.toNanos());
+        int open = services.registry().size();
+        for (LiveConnection connection : new ArrayList<>(services.registry().all())) {
+            connection.close(SHUTDOWN);
+        }
+        boolean quiet = awaitCleanups(started + timeout.toNanos());
+        if (quiet) {
+            log.info("stopped: {} connections closed, every cleanup delivered", open);
+        } else {
+            log.warn(
+                    "stopped after shutdown-timeout ({}): {} connections still draining, {} cleanups undelivered",
+                    timeout,
+                    services.unfinished().get(),
+                    services.cleanup().pending());
+        }
+        pushChannel.close().syncUninterruptibly();
+        invokers.forEach(FunctionInvoker::close);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private boolean awaitCleanups(long deadlineNanos) {
+        try {
+            while (services.unfinished().get() > 0) {
+                if (System.nanoTime() >= deadlineNanos) {
+                    return false;
+                }
+                Thread.sleep(5); // connections finish delivering queued messages on their loops
+            }
+            return services.cleanup().awaitIdle(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Builds and starts a {@link Gateway}. */
+    public static final class Builder {
+        private final GatewayConfig config;
+        private final List<FunctionInvokerFactory> factories = new ArrayList<>();
+        private Ticker ticker = Ticker.systemTicker();
+        private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private @Nullable Transport transport;
+
+        private Builder(GatewayConfig config) {
+            this.config = config;
+        }
+
+        /** Adds a factory for non-HTTP function targets (e.g. in-process Java). */
+        public Builder functions(FunctionInvokerFactory factory) {
+            factories.add(factory);
+            return this;
+        }
+
+        /** The clock for timeouts and retries (default: the system's monotonic clock). */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = ticker;
+            return this;
+        }
+
+        /** Event loop threads (default: one per core, at least 2). */
+        public Builder eventLoopThreads(int threads) {
+            this.eventLoopThreads = threads;
+            return this;
+        }
+
+        /** Forces a socket transport (default: epoll where available, else NIO). */
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /**
+         * Binds both listeners and starts serving.
+         *
+         * @throws ConfigException when a function target has no runtime or a listener cannot bind
+         */
+        public Gateway start() {
+            Transport chosen = transport == null ? Transport.best() : transport;
+            EventLoopGroup group = chosen.newGroup(eventLoopThreads, new DefaultThreadFactory("switchboard-io", true));
+            List<FunctionInvoker> invokers = new ArrayList<>();
+            try {
+                List<FunctionInvokerFactory> all = new ArrayList<>();
+                all.add(new HttpFunctionInvokerFactory(group, chosen));
+                all.addAll(factories);
+                Map<String, Route> routes = buildRoutes(all, invokers);
+                ClientServices services = services(group, routes);
+                Channel client =
+                        bind(chosen, group, config.listen().toSocketAddress(), "listen", clientBootstrap(services));
+                Channel push;
+                try {
+                    push = bind(
+                            chosen,
+                            group,
+                            config.push().listen().toSocketAddress(),
+                            "push.listen",
+                            new ServerBootstrap()
+                                    .childHandler(new PushChannelInitializer(config.push(), services.registry())));
+                } catch (RuntimeException e) {
+                    client.close().syncUninterruptibly();
+                    throw e;
+                }
+                Gateway gateway = new Gateway(config, group, services, invokers, client, push);
+                log.info(
+                        "node {} started ({} transport, {} event loops)",
+                        config.nodeId(),
+                        chosen.name().toLowerCase(),
+                        eventLoopThreads);
+                return gateway;
+            } catch (RuntimeException e) {
+                invokers.forEach(FunctionInvoker::close);
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
+
+        private Map<String, Route> buildRoutes(List<FunctionInvokerFactory> factories, List<FunctionInvoker> invokers) {
+            Map<String, Route> routes = new LinkedHashMap<>();
+            for (int i = 0; i < config.routes().size(); i++) {
+                RouteConfig route = config.routes().get(i);
+                String key = "routes[" + i + "].functions.";
+                routes.put(
+                        route.path(),
+                        new Route(
+                                route,
+                                new TencentDialect(route.transferAction()),
+                                invoker(route.register(), key + "register", factories, invokers),
+                                invoker(route.transfer(), key + "transfer", factories, invokers),
+                                invoker(route.cleanup(), key + "cleanup", factories, invokers)));
+            }
+            return Map.copyOf(routes);
+        }
+
+        private static @Nullable FunctionInvoker invoker(
+                @Nullable FunctionTarget target,
+                String key,
+                List<FunctionInvokerFactory> factories,
+                List<FunctionInvoker> invokers) {
+            if (target == null) {
+                return null;
+            }
+            for (FunctionInvokerFactory factory : factories) {
+                var invoker = factory.create(target);
+                if (invoker.isPresent()) {
+                    invokers.add(invoker.get());
+                    return invoker.get();
+                }
+            }
+            throw new ConfigException(key + ": '" + target.spec() + "' (expected: a target this build can run)");
+        }
+
+        private ClientServices services(EventLoopGroup group, Map<String, Route> routes) {
+            LimitsConfig limits = config.limits();
+            Map<EventExecutor, ConnectionSweeper> sweepers = new IdentityHashMap<>();
+            Duration tick = ConnectionSweeper.tickFor(limits);
+            for (EventExecutor executor : group) {
+                ConnectionSweeper sweeper = new ConnectionSweeper((EventLoop) executor, ticker);
+                sweeper.start(tick);
+                sweepers.put(executor, sweeper);
+            }
+            return new ClientServices(
+                    config.nodeId(),
+                    limits,
+                    routes,
+                    new ConnectionRegistry(),
+                    new CleanupDispatcher(config.cleanupRetryFor(), ticker),
+                    new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()),
+                    java.util.Collections.unmodifiableMap(sweepers),
+                    ticker,
+                    new AtomicInteger(),
+                    new AtomicBoolean());
+        }
+
+        private ServerBootstrap clientBootstrap(ClientServices services) {
+            int outbound = config.limits().outboundBufferBytes();
+            return new ServerBootstrap()
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(outbound / 2, outbound))
+                    .childHandler(new ClientChannelInitializer(services));
+        }
+
+        private static Channel bind(
+                Transport transport,
+                EventLoopGroup group,
+                InetSocketAddress address,
+                String key,
+                ServerBootstrap bootstrap) {
+            try {
+                return bootstrap
+                        .group(group)
+                        .channel(transport.serverChannel())
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .bind(address)
+                        .syncUninterruptibly()
+                        .channel();
+            } catch (Exception e) {
+                String reason = e instanceof BindException || e.getMessage() != null ? e.getMessage() : e.toString();
+                throw new ConfigException(key + ": cannot listen on " + address.getHostString() + ":"
+                        + address.getPort() + " (" + reason + ")");
+            }
+        }
+    }
+}

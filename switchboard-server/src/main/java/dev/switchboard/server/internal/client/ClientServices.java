@@ -1,0 +1,39 @@
+package dev.switchboard.server.internal.client;
+
+import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
+import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
+import dev.switchboard.server.internal.lifecycle.Route;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Ticker;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the client endpoint's handlers share: routes, limits, the registry, cleanup delivery, the
+ * per-event-loop sweepers and the clock.
+ *
+ * @param nodeId this node's id, the prefix of every connection id
+ * @param routes routes by exact path
+ * @param unfinished connections accepted whose cleanup has not been dispatched yet
+ * @param draining set when the node stops accepting connections
+ */
+public record ClientServices(
+        String nodeId,
+        LimitsConfig limits,
+        Map<String, Route> routes,
+        ConnectionRegistry registry,
+        CleanupDispatcher cleanup,
+        ConnectionLimiter limiter,
+        Map<EventExecutor, ConnectionSweeper> sweepers,
+        Ticker ticker,
+        AtomicInteger unfinished,
+        AtomicBoolean draining) {
+
+    /** The sweeper of the event loop {@code channel} runs on. */
+    ConnectionSweeper sweeper(Channel channel) {
+        return sweepers.get(channel.eventLoop());
+    }
+}

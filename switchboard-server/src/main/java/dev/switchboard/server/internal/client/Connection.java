@@ -1,0 +1,327 @@
+package dev.switchboard.server.internal.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.core.config.OnTransferError;
+import dev.switchboard.core.dialect.TransferOutcome;
+import dev.switchboard.core.model.CloseCause;
+import dev.switchboard.core.model.ClosedBy;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.server.internal.lifecycle.LiveConnection;
+import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.lifecycle.SendResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.AttributeKey;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted client connection: its identity, its state (open, closing, closed), its timers
+ * and the way it ends. Everything but {@link #send} and {@link #close} runs on the channel's
+ * event loop, so the fields need no locks.
+ *
+ * <p>Closing is one path whatever the cause: the connection leaves the registry (pushes now
+ * answer 410), the client gets a close frame when the gateway initiated, messages already
+ * received are still delivered to the transfer function (unless the transfer function itself
+ * failed), and then the cleanup function is invoked exactly once.
+ */
+public final class Connection implements LiveConnection {
+    static final AttributeKey<Connection> KEY = AttributeKey.valueOf("switchboard.connection");
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    private enum State {
+        OPEN,
+        CLOSING,
+        CLOSED
+    }
+
+    private final String id;
+    private final Route route;
+    private final Channel channel;
+    private final String sourceIp;
+    private final @Nullable String subprotocol;
+    private final @Nullable ObjectNode context;
+    private final ClientServices services;
+    private final long connectedAtMillis;
+    private final long connectedAtNanos;
+    private final TransferPump pump;
+    private final LongAdder messagesOut = new LongAdder();
+
+    private volatile State state = State.OPEN;
+    private volatile long lastActiveNanos;
+    private long lastPingNanos;
+    private long pingOutstandingSinceNanos = -1;
+    private long messagesIn;
+    private @Nullable CloseCause closeCause;
+    private boolean cleanupDispatched;
+
+    Connection(
+            String id,
+            Route route,
+            Channel channel,
+            String sourceIp,
+            @Nullable String subprotocol,
+            @Nullable ObjectNode context,
+            ClientServices services) {
+        this.id = id;
+        this.route = route;
+        this.channel = channel;
+        this.sourceIp = sourceIp;
+        this.subprotocol = subprotocol;
+        this.context = context;
+        this.services = services;
+        this.connectedAtMillis = System.currentTimeMillis();
+        this.connectedAtNanos = services.ticker().nanoTime();
+        this.lastActiveNanos = connectedAtNanos;
+        this.lastPingNanos = connectedAtNanos;
+        this.pump = new TransferPump(this, route, services.limits(), channel.eventLoop());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Route route() {
+        return route;
+    }
+
+    String sourceIp() {
+        return sourceIp;
+    }
+
+    @Nullable
+    ObjectNode context() {
+        return context;
+    }
+
+    @Nullable
+    String subprotocol() {
+        return subprotocol;
+    }
+
+    long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    /** Makes the connection visible to pushes and timers, once the handshake is written. */
+    void open() {
+        channel.attr(KEY).set(this);
+        services.unfinished().incrementAndGet();
+        services.registry().add(this);
+        services.sweeper(channel).track(this);
+        log.debug("conn={} route={} open from {} subprotocol={}", id, route.path(), sourceIp, subprotocol);
+    }
+
+    @Override
+    public SendResult send(Message message) {
+        if (state != State.OPEN) {
+            return SendResult.GONE;
+        }
+        if (!channel.isWritable()) {
+            return SendResult.BUFFER_FULL;
+        }
+        ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
+        WebSocketFrame frame = message.type() == Message.Type.TEXT
+                ? new TextWebSocketFrame(payload)
+                : new BinaryWebSocketFrame(payload);
+        channel.writeAndFlush(frame, channel.voidPromise());
+        messagesOut.increment();
+        lastActiveNanos = services.ticker().nanoTime();
+        return SendResult.SENT;
+    }
+
+    @Override
+    public void close(CloseCause cause) {
+        if (channel.eventLoop().inEventLoop()) {
+            closeOnLoop(cause);
+        } else {
+            channel.eventLoop().execute(() -> closeOnLoop(cause));
+        }
+    }
+
+    /** A complete data message arrived. */
+    void onMessage(Message message) {
+        if (state != State.OPEN) {
+            return;
+        }
+        messagesIn++;
+        lastActiveNanos = services.ticker().nanoTime();
+        pump.offer(message);
+    }
+
+    void onPing(ByteBuf content) {
+        if (state == State.OPEN) {
+            channel.writeAndFlush(new PongWebSocketFrame(content.retain()), channel.voidPromise());
+        }
+    }
+
+    void onPong() {
+        pingOutstandingSinceNanos = -1;
+    }
+
+    /** The client sent a close frame ({@code code} -1 when it carried none). */
+    void onClientClose(int code, String reason) {
+        if (state == State.OPEN) {
+            int received = code < 0 ? CloseCause.NO_STATUS : code;
+            beginClose(new CloseCause(received, reason, ClosedBy.CLIENT));
+            CloseWebSocketFrame echo = received == CloseCause.NO_STATUS
+                    ? new CloseWebSocketFrame(true, 0)
+                    : new CloseWebSocketFrame(received, reason);
+            channel.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            // the client answered our close frame: the closing handshake is complete
+            channel.close();
+        }
+    }
+
+    /** The socket closed. Without a close frame before, the client went away (1006). */
+    void onChannelInactive() {
+        if (state == State.OPEN) {
+            beginClose(new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT));
+        }
+        state = State.CLOSED;
+        services.sweeper(channel).forget(channel);
+    }
+
+    /** Closes from the event loop: the gateway initiates, so it sends the close frame. */
+    void closeOnLoop(CloseCause cause) {
+        if (state != State.OPEN) {
+            return;
+        }
+        beginClose(cause);
+        if (!channel.isActive()) {
+            return;
+        }
+        // Half-close after the close frame and keep reading until the client closes: closing the
+        // socket with unread input would reset it, and the client could lose the close frame.
+        channel.writeAndFlush(new CloseWebSocketFrame(cause.code(), cause.reason()))
+                .addListener(future -> {
+                    if (future.isSuccess() && channel instanceof DuplexChannel duplex) {
+                        duplex.shutdownOutput();
+                    } else {
+                        channel.close();
+                    }
+                });
+        services.sweeper(channel)
+                .closeAt(
+                        channel,
+                        services.ticker().nanoTime()
+                                + services.limits().closeTimeout().toNanos());
+    }
+
+    private void beginClose(CloseCause cause) {
+        state = State.CLOSING;
+        closeCause = cause;
+        services.registry().remove(this);
+        services.sweeper(channel).untrack(this);
+        channel.config().setAutoRead(true);
+        log.info(
+                "conn={} route={} closed by {}: {} {} (in {}, out {})",
+                id,
+                route.path(),
+                cause.closedBy().wireName(),
+                cause.code(),
+                cause.reason(),
+                messagesIn,
+                messagesOut.sum());
+        pump.stop(cause.closedBy() == ClosedBy.TRANSFER_ERROR);
+    }
+
+    /**
+     * Checks ping, idle timeout and max lifetime at {@code now}; returns the cause to close with
+     * when one has run out. Sends a ping when one is due.
+     */
+    @Nullable
+    CloseCause checkTimers(long now) {
+        LimitsConfig limits = services.limits();
+        if (now - connectedAtNanos >= limits.maxLifetime().toNanos()) {
+            return new CloseCause(CloseCause.GOING_AWAY, "max lifetime reached", ClosedBy.MAX_LIFETIME);
+        }
+        if (now - lastActiveNanos >= limits.idleTimeout().toNanos()) {
+            return new CloseCause(CloseCause.GOING_AWAY, "idle timeout", ClosedBy.IDLE_TIMEOUT);
+        }
+        long pingInterval = limits.pingInterval().toNanos();
+        if (pingOutstandingSinceNanos >= 0) {
+            if (now - pingOutstandingSinceNanos >= pingInterval) {
+                return new CloseCause(CloseCause.GOING_AWAY, "no pong", ClosedBy.SERVER);
+            }
+        } else if (now - lastPingNanos >= pingInterval) {
+            lastPingNanos = now;
+            pingOutstandingSinceNanos = now;
+            channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        }
+        return null;
+    }
+
+    /**
+     * The registration accepted the connection but its handshake could not be completed (the
+     * client left): the function may have recorded it, so it still hears the end.
+     */
+    void abandon(CloseCause cause) {
+        state = State.CLOSED;
+        closeCause = cause;
+        cleanupDispatched = true;
+        log.info("conn={} route={} lost before open: {}", id, route.path(), cause.reason());
+        services.cleanup().dispatch(route, id, sourceIp, context, cause, channel.eventLoop());
+    }
+
+    /** What the transfer function made of a message. */
+    void onTransferOutcome(TransferOutcome outcome) {
+        if (outcome instanceof TransferOutcome.Delivered delivered) {
+            if (delivered.problem() != null) {
+                log.warn("conn={} route={} transfer reply ignored: {}", id, route.path(), delivered.problem());
+            }
+            Message reply = delivered.reply();
+            if (reply != null && send(reply) == SendResult.BUFFER_FULL) {
+                log.warn("conn={} route={} transfer reply dropped: outbound buffer full", id, route.path());
+            }
+        } else if (outcome instanceof TransferOutcome.Failed failed) {
+            boolean close = route.config().onTransferError() == OnTransferError.CLOSE;
+            log.warn(
+                    "conn={} route={} transfer failed: {}{}",
+                    id,
+                    route.path(),
+                    failed.reason(),
+                    close ? "; closing (on-transfer-error: close)" : "; message dropped (on-transfer-error: ignore)");
+            if (close) {
+                closeOnLoop(new CloseCause(CloseCause.INTERNAL_ERROR, "transfer failed", ClosedBy.TRANSFER_ERROR));
+            }
+        }
+    }
+
+    /** Stops reading the socket while the transfer queue is full (TCP backpressure). */
+    void pauseReading() {
+        if (state == State.OPEN) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    void resumeReading() {
+        channel.config().setAutoRead(true);
+    }
+
+    /** Every received message has been handed to the transfer function: time for the cleanup. */
+    void onDrained() {
+        if (cleanupDispatched || closeCause == null) {
+            return;
+        }
+        cleanupDispatched = true;
+        services.unfinished().decrementAndGet();
+        services.cleanup().dispatch(route, id, sourceIp, context, closeCause, channel.eventLoop());
+    }
+}

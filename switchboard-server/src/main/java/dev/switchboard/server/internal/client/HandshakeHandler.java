@@ -1,0 +1,143 @@
+package dev.switchboard.server.internal.client;
+
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.model.ConnectionId;
+import dev.switchboard.server.internal.JsonResponses;
+import dev.switchboard.server.internal.lifecycle.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the upgrade request of a new client socket: finds the route (404 otherwise), checks that
+ * it is a WebSocket version 13 upgrade, applies the connection limits, stops reading the socket
+ * and hands over to {@link Registration}. Every refusal is an HTTP error with a JSON body.
+ */
+@Sharable
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+
+    private final ClientServices services;
+
+    HandshakeHandler(ClientServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long deadline = services.ticker().nanoTime()
+                + services.limits().handshakeTimeout().toNanos();
+        services.sweeper(ctx.channel()).closeAt(ctx.channel(), deadline);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        services.sweeper(ctx.channel()).forget(ctx.channel());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request) || !ctx.channel().config().isAutoRead()) {
+            // a second request pipelined behind the upgrade: the first one decides
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        services.sweeper(ctx.channel()).forget(ctx.channel());
+        try {
+            Route route = check(ctx.channel(), request);
+            ctx.channel().config().setAutoRead(false);
+            new Registration(ctx, request, route, ConnectionId.generate(services.nodeId()), services).start();
+        } catch (SwitchboardException e) {
+            log.info("handshake from {} for {} refused: {}", remoteIp(ctx.channel()), request.uri(), e.getMessage());
+            request.release();
+            FullHttpResponse response = JsonResponses.error(ctx.alloc(), e.code(), e.getMessage());
+            if (e.code() == ErrorCode.UPGRADE_REQUIRED) {
+                response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+                response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            }
+            JsonResponses.sendAndClose(ctx, response);
+        }
+    }
+
+    private Route check(Channel channel, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            if (request.decoderResult().cause() instanceof TooLongFrameException) {
+                throw new SwitchboardException(
+                        ErrorCode.HEADERS_TOO_LARGE,
+                        "request line or headers larger than limits.max-header-bytes ("
+                                + services.limits().maxHeaderBytes() + " bytes)");
+            }
+            throw new SwitchboardException(ErrorCode.BAD_HANDSHAKE, "malformed HTTP request");
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        Route route = services.routes().get(path);
+        if (route == null) {
+            throw new SwitchboardException(ErrorCode.NOT_FOUND, "no route at " + path);
+        }
+        if (!HttpMethod.GET.equals(request.method())) {
+            throw new SwitchboardException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " (expected: GET)");
+        }
+        HttpHeaders headers = request.headers();
+        if (!headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            throw new SwitchboardException(
+                    ErrorCode.UPGRADE_REQUIRED, "not a WebSocket upgrade request (expected: Upgrade: websocket)");
+        }
+        if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            throw new SwitchboardException(
+                    ErrorCode.UPGRADE_REQUIRED,
+                    "Sec-WebSocket-Version: " + headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION) + " (expected: 13)");
+        }
+        if (headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY) == null) {
+            throw new SwitchboardException(ErrorCode.BAD_HANDSHAKE, "Sec-WebSocket-Key missing");
+        }
+        if (services.draining().get()) {
+            throw new SwitchboardException(ErrorCode.UNAVAILABLE, "the node is shutting down");
+        }
+        String ip = remoteIp(channel);
+        switch (services.limiter().tryAcquire(ip)) {
+            case NODE_FULL ->
+                throw new SwitchboardException(
+                        ErrorCode.UNAVAILABLE,
+                        "the node holds limits.max-connections ("
+                                + services.limits().maxConnections() + ")");
+            case ADDRESS_FULL ->
+                throw new SwitchboardException(
+                        ErrorCode.TOO_MANY_CONNECTIONS_FROM_ADDRESS,
+                        "too many connections from " + ip + " (limits.max-connections-per-ip: "
+                                + services.limits().maxConnectionsPerIp() + ")");
+            case ALLOWED ->
+                channel.closeFuture().addListener(f -> services.limiter().release(ip));
+        }
+        return route;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("handshake from {} failed: {}", remoteIp(ctx.channel()), cause.toString());
+        ctx.close();
+    }
+
+    static String remoteIp(Channel channel) {
+        if (channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null) {
+            return address.getAddress().getHostAddress();
+        }
+        return "unknown";
+    }
+}

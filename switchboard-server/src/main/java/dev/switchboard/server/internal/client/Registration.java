@@ -1,0 +1,193 @@
+package dev.switchboard.server.internal.client;
+
+import dev.switchboard.core.dialect.RegistrationDecision;
+import dev.switchboard.core.function.FunctionInvoker;
+import dev.switchboard.core.model.CloseCause;
+import dev.switchboard.core.model.ClosedBy;
+import dev.switchboard.core.model.ConnectEvent;
+import dev.switchboard.server.internal.JsonResponses;
+import dev.switchboard.server.internal.lifecycle.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's registration: invokes the route's registration function with the connect
+ * event (the socket is not read meanwhile), then completes the handshake with the subprotocol
+ * and extensions the function chose, or refuses with its status and {@code errNo}.
+ */
+final class Registration {
+    private static final Logger log = LoggerFactory.getLogger(Registration.class);
+
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest request;
+    private final Route route;
+    private final String connectionId;
+    private final ClientServices services;
+    private final String sourceIp;
+
+    Registration(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            Route route,
+            String connectionId,
+            ClientServices services) {
+        this.ctx = ctx;
+        this.request = request;
+        this.route = route;
+        this.connectionId = connectionId;
+        this.services = services;
+        this.sourceIp = HandshakeHandler.remoteIp(ctx.channel());
+    }
+
+    void start() {
+        FunctionInvoker register = route.register();
+        if (register == null) {
+            decide(new RegistrationDecision.Accept(null, route.config().permessageDeflate(), null, List.of()));
+            return;
+        }
+        HttpHeaders headers = request.headers();
+        String protocols = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        ConnectEvent event = new ConnectEvent(
+                route.requestContext(sourceIp),
+                connectionId,
+                headerMap(headers),
+                queryMap(request.uri()),
+                route.path(),
+                protocols,
+                headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+        register.invoke(route.invocation(
+                        event, route.config().registerTimeout(), ctx.channel().eventLoop()))
+                .thenAccept(result -> decide(route.dialect().registrationDecision(result, protocols)));
+    }
+
+    private void decide(RegistrationDecision decision) {
+        try {
+            if (decision instanceof RegistrationDecision.Refuse refuse) {
+                refuse(refuse);
+            } else if (decision instanceof RegistrationDecision.Accept accept) {
+                accept(accept);
+            }
+        } finally {
+            request.release();
+        }
+    }
+
+    private void refuse(RegistrationDecision.Refuse refuse) {
+        log.info("conn={} route={} refused from {}: {}", connectionId, route.path(), sourceIp, refuse.logReason());
+        JsonResponses.sendAndClose(
+                ctx, JsonResponses.error(ctx.alloc(), refuse.httpStatus(), refuse.errNo(), refuse.errMsg()));
+    }
+
+    private void accept(RegistrationDecision.Accept accept) {
+        Channel channel = ctx.channel();
+        String subprotocols = subprotocolsToOffer(accept);
+        Connection connection = new Connection(
+                connectionId, route, channel, sourceIp, accept.subprotocol(), accept.context(), services);
+        if (!channel.isActive()) {
+            connection.abandon(new CloseCause(CloseCause.ABNORMAL, "client left during registration", ClosedBy.CLIENT));
+            return;
+        }
+        int maxMessageBytes = services.limits().maxMessageBytes();
+        WebSocketServerExtension deflate =
+                accept.permessageDeflate() || route.config().permessageDeflate()
+                        ? PermessageDeflate.negotiate(
+                                request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), maxMessageBytes)
+                        : null;
+        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageBytes)
+                .allowExtensions(deflate != null)
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(false)
+                .build();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                        "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + route.path(),
+                        subprotocols,
+                        decoderConfig)
+                .newHandshaker(request);
+        HttpHeaders responseHeaders = new DefaultHttpHeaders();
+        if (deflate != null) {
+            responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
+        }
+        ChannelPromise written = channel.newPromise();
+        written.addListener(future -> {
+            if (!future.isSuccess()) {
+                connection.abandon(new CloseCause(CloseCause.ABNORMAL, "handshake not delivered", ClosedBy.CLIENT));
+                channel.close();
+                return;
+            }
+            installFrameHandlers(channel.pipeline(), deflate, maxMessageBytes);
+            connection.open();
+            channel.config().setAutoRead(true);
+        });
+        handshaker.handshake(channel, request, responseHeaders, written);
+        warnIfSubprotocolDropped(accept, handshaker);
+    }
+
+    private @Nullable String subprotocolsToOffer(RegistrationDecision.Accept accept) {
+        if (route.register() != null) {
+            return accept.subprotocol();
+        }
+        List<String> configured = route.config().subprotocols();
+        return configured.isEmpty() ? null : String.join(",", configured);
+    }
+
+    private void warnIfSubprotocolDropped(RegistrationDecision.Accept accept, WebSocketServerHandshaker handshaker) {
+        if (accept.subprotocol() != null && handshaker.selectedSubprotocol() == null) {
+            log.warn(
+                    "conn={} route={} registration chose subprotocol '{}' which the client did not offer ({});"
+                            + " the handshake carries none",
+                    connectionId,
+                    route.path(),
+                    accept.subprotocol(),
+                    request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "none"));
+        }
+    }
+
+    private void installFrameHandlers(
+            ChannelPipeline pipeline, @Nullable WebSocketServerExtension deflate, int maxMessageBytes) {
+        if (deflate != null) {
+            pipeline.addAfter("wsdecoder", "deflate-decoder", deflate.newExtensionDecoder());
+            pipeline.addAfter("wsdecoder", "deflate-encoder", deflate.newExtensionEncoder());
+        }
+        pipeline.replace(HandshakeHandler.class, "utf8", new Utf8FrameValidator(false));
+        pipeline.addAfter("utf8", "aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        pipeline.addAfter("aggregator", "frames", WebSocketFrameHandler.INSTANCE);
+    }
+
+    private static Map<String, String> headerMap(HttpHeaders headers) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Map.Entry<String, String> header : headers) {
+            map.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
+        }
+        return map;
+    }
+
+    private static Map<String, String> queryMap(String uri) {
+        Map<String, String> map = new LinkedHashMap<>();
+        new QueryStringDecoder(uri)
+                .parameters()
+                .forEach((key, values) -> map.put(key, values.isEmpty() ? "" : values.get(0)));
+        return map;
+    }
+}

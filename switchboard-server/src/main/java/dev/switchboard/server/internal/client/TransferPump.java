@@ -1,0 +1,129 @@
+package dev.switchboard.server.internal.client;
+
+import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.core.function.FunctionInvoker;
+import dev.switchboard.core.function.FunctionResult;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.MessageEvent;
+import dev.switchboard.server.internal.lifecycle.Route;
+import io.netty.channel.EventLoop;
+import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds one connection's messages to the transfer function in arrival order, at most
+ * {@code max-in-flight} at a time. Messages wait in a bounded queue (allocated only when one has
+ * to wait); when it is full the connection stops reading its socket until it drains to half.
+ * Confined to the connection's event loop.
+ */
+final class TransferPump {
+    private static final Logger log = LoggerFactory.getLogger(TransferPump.class);
+
+    private final Connection connection;
+    private final Route route;
+    private final LimitsConfig limits;
+    private final EventLoop loop;
+    private final int maxInFlight;
+    private @Nullable ArrayDeque<Message> queue;
+    private int queuedBytes;
+    private int inFlight;
+    private boolean paused;
+    private boolean stopped;
+    private boolean draining;
+
+    TransferPump(Connection connection, Route route, LimitsConfig limits, EventLoop loop) {
+        this.connection = connection;
+        this.route = route;
+        this.limits = limits;
+        this.loop = loop;
+        this.maxInFlight = route.config().maxInFlight();
+    }
+
+    /** A message arrived from the client. */
+    void offer(Message message) {
+        if (stopped || route.transfer() == null) {
+            return;
+        }
+        if (inFlight < maxInFlight && isQueueEmpty()) {
+            dispatch(message);
+            return;
+        }
+        if (queue == null) {
+            queue = new ArrayDeque<>();
+        }
+        queue.add(message);
+        queuedBytes += message.size();
+        if (!paused && (queue.size() >= limits.inboundQueueMessages() || queuedBytes >= limits.inboundQueueBytes())) {
+            paused = true;
+            connection.pauseReading();
+        }
+    }
+
+    /**
+     * The connection is closing: no new messages. Queued ones are still delivered unless
+     * {@code dropQueued}; when none is left or in flight the connection hears {@code onDrained}.
+     */
+    void stop(boolean dropQueued) {
+        stopped = true;
+        if (dropQueued && queue != null && !queue.isEmpty()) {
+            log.warn(
+                    "conn={} route={} {} queued messages not delivered: the connection closed",
+                    connection.id(),
+                    route.path(),
+                    queue.size());
+            queue.clear();
+            queuedBytes = 0;
+        }
+        drain();
+    }
+
+    private void dispatch(Message message) {
+        FunctionInvoker transfer = route.transfer();
+        if (transfer == null) {
+            return;
+        }
+        inFlight++;
+        MessageEvent event = new MessageEvent(
+                route.requestContext(connection.sourceIp()), connection.id(), message, connection.context());
+        transfer.invoke(route.invocation(event, route.config().transferTimeout(), loop))
+                .thenAccept(this::onResult);
+    }
+
+    private void onResult(FunctionResult result) {
+        inFlight--;
+        connection.onTransferOutcome(route.dialect().transferOutcome(result));
+        drain();
+    }
+
+    private void drain() {
+        if (draining) {
+            // a synchronous completion inside dispatch(): the outer drain() carries on
+            return;
+        }
+        draining = true;
+        try {
+            while (inFlight < maxInFlight && !isQueueEmpty()) {
+                Message next = queue.poll();
+                queuedBytes -= next.size();
+                dispatch(next);
+            }
+        } finally {
+            draining = false;
+        }
+        int size = queue == null ? 0 : queue.size();
+        if (paused && size <= limits.inboundQueueMessages() / 2 && queuedBytes <= limits.inboundQueueBytes() / 2) {
+            paused = false;
+            connection.resumeReading();
+        }
+        if (stopped && inFlight == 0 && size == 0) {
+            queue = null;
+            connection.onDrained();
+        }
+    }
+
+    private boolean isQueueEmpty() {
+        return queue == null || queue.isEmpty();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.switchboard.server.internal.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.function.FunctionInvoker;
+import dev.switchboard.core.function.FunctionResult;
+import dev.switchboard.core.model.CloseCause;
+import dev.switchboard.core.model.CloseEvent;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Ticker;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers each ended connection's cleanup event, retrying with exponential backoff (from 200 ms
+ * up to 30 s between attempts) until the function answers HTTP 200 or {@code cleanup-retry-for}
+ * has passed. Every attempt carries the same request id, so a function can recognise a retry.
+ * Callers guarantee one dispatch per connection; this class guarantees delivery effort.
+ */
+public final class CleanupDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(CleanupDispatcher.class);
+
+    static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final long retryForNanos;
+    private final Ticker ticker;
+    private final Object idleLock = new Object();
+    private int pending;
+    private volatile long giveUpAtNanos = Long.MAX_VALUE;
+
+    public CleanupDispatcher(Duration retryFor, Ticker ticker) {
+        this.retryForNanos = retryFor.toNanos();
+        this.ticker = ticker;
+    }
+
+    /**
+     * Invokes the route's cleanup function for a connection that ended, on {@code loop}.
+     * Does nothing when the route has no cleanup function.
+     */
+    public void dispatch(
+            Route route,
+            String connectionId,
+            String sourceIp,
+            @Nullable JsonNode context,
+            CloseCause cause,
+            EventLoop loop) {
+        FunctionInvoker cleanup = route.cleanup();
+        if (cleanup == null) {
+            return;
+        }
+        synchronized (idleLock) {
+            pending++;
+        }
+        CloseEvent event = new CloseEvent(route.requestContext(sourceIp), connectionId, context, cause);
+        Attempt attempt = new Attempt(route, cleanup, event, loop, ticker.nanoTime() + retryForNanos);
+        if (loop.inEventLoop()) {
+            attempt.run();
+        } else {
+            loop.execute(attempt);
+        }
+    }
+
+    /** Cleanups not yet delivered (or given up). */
+    public int pending() {
+        synchronized (idleLock) {
+            return pending;
+        }
+    }
+
+    /**
+     * Stops retrying after {@code deadlineNanos} (on this dispatcher's ticker): used at shutdown,
+     * when retries cannot outlive the process.
+     */
+    public void giveUpAfter(long deadlineNanos) {
+        giveUpAtNanos = deadlineNanos;
+    }
+
+    /** Waits until every dispatched cleanup is delivered or given up; false on timeout. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idleLock) {
+            while (pending > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idleLock, left);
+            }
+            return true;
+        }
+    }
+
+    private void finished() {
+        synchronized (idleLock) {
+            pending--;
+            if (pending == 0) {
+                idleLock.notifyAll();
+            }
+        }
+    }
+
+    /** One connection's cleanup, across its attempts. Confined to the connection's event loop. */
+    private final class Attempt implements Runnable {
+        private final Route route;
+        private final FunctionInvoker cleanup;
+        private final CloseEvent event;
+        private final EventLoop loop;
+        private final long retryUntilNanos;
+        private int number;
+        private long backoffNanos = FIRST_BACKOFF_NANOS;
+
+        Attempt(Route route, FunctionInvoker cleanup, CloseEvent event, EventLoop loop, long retryUntilNanos) {
+            this.route = route;
+            this.cleanup = cleanup;
+            this.event = event;
+            this.loop = loop;
+            this.retryUntilNanos = retryUntilNanos;
+        }
+
+        @Override
+        public void run() {
+            number++;
+            cleanup.invoke(route.invocation(event, route.config().cleanupTimeout(), loop))
+                    .thenAccept(this::onResult);
+        }
+
+        private void onResult(FunctionResult result) {
+            if (route.dialect().cleanupDelivered(result)) {
+                if (number > 1) {
+                    log.info(
+                            "conn={} route={} cleanup delivered on attempt {}",
+                            event.connectionId(),
+                            route.path(),
+                            number);
+                }
+                finished();
+                return;
+            }
+            long deadline = Math.min(retryUntilNanos, giveUpAtNanos);
+            if (ticker.nanoTime() + backoffNanos > deadline) {
+                log.error(
+                        "conn={} route={} cleanup given up after {} attempts, last: {} (request {})",
+                        event.connectionId(),
+                        route.path(),
+                        number,
+                        result.describe(),
+                        event.requestContext().requestId());
+                finished();
+                return;
+            }
+            log.warn(
+                    "conn={} route={} cleanup attempt {} failed: {}; retrying in {} ms",
+                    event.connectionId(),
+                    route.path(),
+                    number,
+                    result.describe(),
+                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+            try {
+                loop.schedule(this, backoffNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                log.error(
+                        "conn={} route={} cleanup given up: the node is stopping", event.connectionId(), route.path());
+                finished();
+                return;
+            }
+            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+        }
+    }
+}

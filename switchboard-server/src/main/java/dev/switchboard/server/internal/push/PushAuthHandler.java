@@ -1,0 +1,70 @@
+package dev.switchboard.server.internal.push;
+
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.server.internal.JsonResponses;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks {@code Authorization: Bearer <push.token>} on every request before its body is read,
+ * comparing in constant time. Refused requests get 401 (errNo 4010) and the connection closes.
+ * Health probes ({@code /healthz}, {@code /readyz}) need no token: load balancers cannot send one.
+ */
+@Sharable
+final class PushAuthHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(PushAuthHandler.class);
+    private static final AttributeKey<Boolean> REJECTED = AttributeKey.valueOf("switchboard.push.rejected");
+    private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz");
+
+    private final byte[] expected;
+
+    PushAuthHandler(String token) {
+        this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            String path = new QueryStringDecoder(request.uri()).path();
+            if (OPEN_PATHS.contains(path) || authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                ctx.channel().attr(REJECTED).set(null);
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            ctx.channel().attr(REJECTED).set(Boolean.TRUE);
+            ReferenceCountUtil.release(msg);
+            log.info(
+                    "push API: {} {} from {} refused: missing or wrong bearer token",
+                    request.method(),
+                    path,
+                    ctx.channel().remoteAddress());
+            FullHttpResponse response =
+                    JsonResponses.error(ctx.alloc(), ErrorCode.UNAUTHORIZED, "missing or invalid bearer token");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            JsonResponses.sendAndClose(ctx, response);
+            return;
+        }
+        if (Boolean.TRUE.equals(ctx.channel().attr(REJECTED).get())) {
+            // body of a refused request
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private boolean authorized(String header) {
+        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected);
+    }
+}

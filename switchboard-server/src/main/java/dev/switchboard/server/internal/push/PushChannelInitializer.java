@@ -1,0 +1,35 @@
+package dev.switchboard.server.internal.push;
+
+import dev.switchboard.core.config.PushConfig;
+import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import org.jspecify.annotations.Nullable;
+
+/** The pipeline of a push listener connection: HTTP/1.1 keep-alive, token check, body limit, API. */
+public final class PushChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private final PushConfig config;
+    private final @Nullable PushAuthHandler auth;
+    private final PushApiHandler api;
+
+    public PushChannelInitializer(PushConfig config, ConnectionRegistry registry) {
+        this.config = config;
+        this.auth = config.token() == null ? null : new PushAuthHandler(config.token());
+        this.api = new PushApiHandler(new PushExecutor(registry));
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+        if (auth != null) {
+            pipeline.addLast("auth", auth);
+        }
+        pipeline.addLast("aggregator", new PushBodyAggregator(config.maxBodyBytes()));
+        pipeline.addLast("api", api);
+    }
+}
