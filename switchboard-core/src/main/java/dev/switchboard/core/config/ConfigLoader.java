@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,7 +46,7 @@ public final class ConfigLoader {
         } catch (JacksonException e) {
             String where =
                     e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
-            throw new ConfigException(where + "not valid YAML (" + e.getOriginalMessage() + ")");
+            throw new ConfigException(where + "not valid YAML (" + oneLine(e.getOriginalMessage()) + ")");
         } catch (IOException e) {
             throw new ConfigException("config cannot be read (" + e.getMessage() + ")");
         }
@@ -70,6 +71,15 @@ public final class ConfigLoader {
                 root.duration("cleanup-retry-for", GatewayConfig.DEFAULT_CLEANUP_RETRY_FOR, Duration.ofMillis(1)));
         builder.routes(
                 root.objects("routes").stream().map(ConfigLoader::readRoute).toList());
+        root.object("tls").ifPresent(tls -> {
+            notSupported(tls, "cert", "TLS");
+            notSupported(tls, "key", "TLS");
+            tls.finish();
+        });
+        root.object("cluster").ifPresent(cluster -> {
+            notSupported(cluster, "redis", "cluster mode");
+            cluster.finish();
+        });
         root.finish();
         return builder.build();
     }
@@ -141,6 +151,25 @@ public final class ConfigLoader {
         });
         node.finish();
         return route.build();
+    }
+
+    /**
+     * Keys of DESIGN §8 this version does not implement: accepted when null, as in the documented
+     * example, and refused when set, so that a configured certificate is never silently ignored.
+     */
+    private static void notSupported(ConfigNode node, String key, String feature) {
+        String value = node.optionalString(key);
+        if (value != null) {
+            throw node.error(key, "'" + value + "' (expected: null; " + feature + " is not supported by this version)");
+        }
+    }
+
+    /** SnakeYAML's messages span several lines (with a source excerpt); keep the explaining ones. */
+    private static String oneLine(String message) {
+        List<String> lines = message.lines()
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .toList();
+        return lines.isEmpty() ? message.strip().replaceAll("\\s+", " ") : String.join("; ", lines);
     }
 
     private static FunctionTarget target(ConfigNode functions, String key) {

@@ -79,8 +79,9 @@ final class ConfigNode {
     }
 
     int integer(String key, int fallback, int min, int max) {
-        int value = scalar(key, fallback, "an integer", Integer::parseInt);
-        return checkRange(key, value, min, max, Integer.toString(value));
+        // parsed as long so that 99999999999 is reported as out of range, not as "not an integer"
+        long value = scalar(key, (long) fallback, "an integer", Long::parseLong);
+        return (int) checkRange(key, value, min, max, Long.toString(value));
     }
 
     int size(String key, long fallback, long min, long max) {
@@ -200,10 +201,6 @@ final class ConfigNode {
 
     private long checkRange(String key, long value, long min, long max, String shown) {
         return checkRange(key, (Long) value, (Long) min, (Long) max, shown);
-    }
-
-    private int checkRange(String key, int value, int min, int max, String shown) {
-        return checkRange(key, (Integer) value, (Integer) min, (Integer) max, shown);
     }
 
     private ConfigException bad(String key, JsonNode value, String expected) {

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Replaces {@code ${NAME}} and {@code ${NAME:-default}} in config text with environment values,
- * before the YAML is parsed. {@code $${…}} is left as a literal {@code ${…}}.
+ * before the YAML is parsed. As in a POSIX shell, the default applies when the variable is unset
+ * or empty. {@code $${…}} is left as a literal {@code ${…}}.
  */
 final class EnvSubstitution {
     private static final Pattern REFERENCE = Pattern.compile("\\$?\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
@@ -27,7 +28,8 @@ final class EnvSubstitution {
                 replacement = m.group().substring(1);
             } else {
                 String value = env.get(m.group(1));
-                if (value != null) {
+                // as in POSIX shells and Compose, ":-" also applies when the variable is set but empty
+                if (value != null && !(value.isEmpty() && m.group(2) != null)) {
                     replacement = value;
                 } else if (m.group(2) != null) {
                     replacement = m.group(3);

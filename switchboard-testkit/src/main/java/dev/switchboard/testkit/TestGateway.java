@@ -1,0 +1,132 @@
+package dev.switchboard.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.HostPort;
+import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.json.Json;
+import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
+import dev.switchboard.server.Gateway;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real gateway on free loopback ports (clients and push API), with in-process Java functions
+ * available, plus a push client. Closing it stops the gateway gracefully.
+ */
+public final class TestGateway implements AutoCloseable {
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Gateway gateway;
+    private final JavaFunctionInvokerFactory javaFunctions;
+
+    private TestGateway(Gateway gateway, JavaFunctionInvokerFactory javaFunctions) {
+        this.gateway = gateway;
+        this.javaFunctions = javaFunctions;
+    }
+
+    /** Starts a gateway with {@code routes} and default limits. */
+    public static TestGateway start(RouteConfig... routes) {
+        GatewayConfig.Builder builder = GatewayConfig.builder();
+        for (RouteConfig route : routes) {
+            builder.route(route);
+        }
+        return start(builder);
+    }
+
+    /** Starts a gateway from {@code builder}, moved to loopback port 0 for clients and pushes. */
+    public static TestGateway start(GatewayConfig.Builder builder) {
+        GatewayConfig draft =
+                builder.nodeId("test").listen(new HostPort("127.0.0.1", 0)).build();
+        GatewayConfig config = draft.toBuilder()
+                .push(draft.push().withListen(new HostPort("127.0.0.1", 0)))
+                .build();
+        JavaFunctionInvokerFactory javaFunctions = new JavaFunctionInvokerFactory();
+        return new TestGateway(Gateway.builder(config).functions(javaFunctions).start(), javaFunctions);
+    }
+
+    /** The gateway itself. */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** The WebSocket URI of {@code path} (may include a query). */
+    public URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + gateway.clientAddress().getPort() + path);
+    }
+
+    /** The HTTP URI of {@code path} on the push listener. */
+    public URI pushUri(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.pushAddress().getPort() + path);
+    }
+
+    /** POSTs {@code body} to {@code /push} without a token. */
+    public PushResponse push(String body) {
+        return push(body, null);
+    }
+
+    /** POSTs {@code body} to {@code /push} with a bearer token (null for none). */
+    public PushResponse push(String body, @Nullable String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(pushUri("/push"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    /** Sends any request to the push listener. */
+    public PushResponse send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty()
+                    ? Json.mapper().nullNode()
+                    : Json.mapper().readTree(response.body());
+            return new PushResponse(response.statusCode(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A push body that sends {@code text} to {@code connectionId}. */
+    public static String sendText(String connectionId, String text) {
+        return "{\"websocket\":{\"action\":\"data send\",\"secConnectionID\":" + quote(connectionId)
+                + ",\"dataType\":\"text\",\"data\":" + quote(text) + "}}";
+    }
+
+    /** A push body that closes {@code connectionId}. */
+    public static String closing(String connectionId, int code, String reason) {
+        return "{\"websocket\":{\"action\":\"closing\",\"secConnectionID\":" + quote(connectionId) + ",\"closeCode\":"
+                + code + ",\"closeReason\":" + quote(reason) + "}}";
+    }
+
+    private static String quote(String text) {
+        return Json.mapper().getNodeFactory().textNode(text).toString();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        javaFunctions.close();
+    }
+
+    /** A push listener answer. */
+    public record PushResponse(int status, JsonNode body) {
+        /** The body's errNo, or -1 when it has none. */
+        public int errNo() {
+            return body.path("errNo").asInt(-1);
+        }
+    }
+}
