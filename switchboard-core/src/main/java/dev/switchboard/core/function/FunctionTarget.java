@@ -63,6 +63,10 @@ public sealed interface FunctionTarget permits FunctionTarget.Http, FunctionTarg
                 if (uri.getHost() == null) {
                     throw new IllegalArgumentException("'" + spec + "' has no host (expected: " + EXPECTED + ")");
                 }
+                if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                    throw new IllegalArgumentException(
+                            "'" + spec + "' has port " + uri.getPort() + " (expected: 1-65535)");
+                }
                 return new Http(uri);
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("'" + spec + "' is not a valid URL: " + e.getReason());

@@ -14,8 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
     /** The example of DESIGN §8, verbatim. */
-    static final String DESIGN_EXAMPLE =
-            """
+    static final String DESIGN_EXAMPLE = """
             node-id: auto                  # auto = hostname + random suffix
             listen: 0.0.0.0:8080           # client WebSockets
             push:
@@ -135,8 +134,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysSetToNullOrEmptySectionsCountAsAbsent() {
-        GatewayConfig config = parse(
-                """
+        GatewayConfig config = parse("""
                 listen: null
                 push:
                 limits:
@@ -157,8 +155,7 @@ class ConfigLoaderTest {
 
     @Test
     void readsEveryKeyOntoItsBuilderMethod() {
-        GatewayConfig config = parse(
-                """
+        GatewayConfig config = parse("""
                 node-id: gw-1
                 listen: 127.0.0.1:9090
                 shutdown-timeout: 30s
@@ -228,7 +225,8 @@ class ConfigLoaderTest {
                         .transfer(new FunctionTarget.Java("com.example.Chat", "transfer"))
                         .transferTimeout(Duration.ofMinutes(2))
                         .build());
-        assertThat(config.routes().get(1)).isEqualTo(RouteConfig.builder("/echo").build());
+        assertThat(config.routes().get(1))
+                .isEqualTo(RouteConfig.builder("/echo").build());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -285,7 +283,9 @@ class ConfigLoaderTest {
 
     @Test
     void pushListenOnLoopbackNeedsNoToken() {
-        assertThat(parse(ONE_ROUTE + "push: {listen: 'localhost:8081'}\n").push().token())
+        assertThat(parse(ONE_ROUTE + "push: {listen: 'localhost:8081'}\n")
+                        .push()
+                        .token())
                 .isNull();
         assertThat(parse(ONE_ROUTE + "push: {listen: '[::1]:8081'}\n").push().listen())
                 .isEqualTo(new HostPort("::1", 8081));

@@ -3,11 +3,13 @@ package dev.switchboard.core.dialect.tencent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.dialect.Dialect;
 import dev.switchboard.core.dialect.RegistrationDecision;
 import dev.switchboard.core.dialect.TransferOutcome;
 import dev.switchboard.core.function.EventWriter;
 import dev.switchboard.core.function.FunctionResult;
+import dev.switchboard.core.push.GroupNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +94,11 @@ public final class TencentDialect implements Dialect {
                 if (!group.isTextual()) {
                     return failed("registration response's groups is not an array of strings");
                 }
-                groups.add(group.asText());
+                try {
+                    groups.add(GroupNames.validate(group.asText(), "groups[" + groups.size() + "]"));
+                } catch (SwitchboardException e) {
+                    return failed("registration response's " + e.getMessage());
+                }
             }
         }
         return new RegistrationDecision.Accept(

@@ -11,6 +11,7 @@ import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.MessageEvent;
 import dev.switchboard.core.model.RequestContext;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -63,11 +64,20 @@ final class TencentEventWriter implements EventWriter {
         g.writeStringField("dataType", message.type().wireName());
         g.writeFieldName("data");
         switch (message.type()) {
-            case TEXT -> g.writeUTF8String(message.payload(), 0, message.size());
+            case TEXT -> writeText(message, g);
             case BINARY -> g.writeBinary(message.payload());
         }
         g.writeEndObject();
         writeContext(event.context(), g);
+    }
+
+    private static void writeText(Message message, JsonGenerator g) throws IOException {
+        // writeUTF8String skips decoding the payload, but only byte-based generators implement it
+        if (g.getOutputTarget() instanceof OutputStream) {
+            g.writeUTF8String(message.payload(), 0, message.size());
+        } else {
+            g.writeString(message.text());
+        }
     }
 
     private static void writeClose(CloseEvent event, JsonGenerator g) throws IOException {

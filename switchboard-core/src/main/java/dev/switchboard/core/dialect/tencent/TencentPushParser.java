@@ -3,7 +3,9 @@ package dev.switchboard.core.dialect.tencent;
 import static dev.switchboard.core.dialect.tencent.TencentMessages.describe;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.json.Json;
@@ -29,13 +31,16 @@ public final class TencentPushParser {
 
     private static final String ACTIONS = "\"data send\", \"closing\", \"join\", \"leave\", \"info\"";
 
+    private static final ObjectReader READER =
+            Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private TencentPushParser() {}
 
     /** Parses a push body. */
     public static PushCommand parse(InputStream body) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(body);
+            root = READER.readTree(body);
         } catch (JacksonException e) {
             throw new SwitchboardException(
                     ErrorCode.BODY_NOT_JSON, "body is not valid JSON: " + e.getOriginalMessage());

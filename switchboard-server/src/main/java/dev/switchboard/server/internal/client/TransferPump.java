@@ -57,6 +57,12 @@ final class TransferPump {
         queuedBytes += message.size();
         if (!paused && (queue.size() >= limits.inboundQueueMessages() || queuedBytes >= limits.inboundQueueBytes())) {
             paused = true;
+            log.trace(
+                    "conn={} pause queue={} bytes={} inFlight={}",
+                    connection.id(),
+                    queue.size(),
+                    queuedBytes,
+                    inFlight);
             connection.pauseReading();
         }
     }
@@ -115,6 +121,7 @@ final class TransferPump {
         int size = queue == null ? 0 : queue.size();
         if (paused && size <= limits.inboundQueueMessages() / 2 && queuedBytes <= limits.inboundQueueBytes() / 2) {
             paused = false;
+            log.trace("conn={} resume queue={} bytes={} inFlight={}", connection.id(), size, queuedBytes, inFlight);
             connection.resumeReading();
         }
         if (stopped && inFlight == 0 && size == 0) {

@@ -52,6 +52,7 @@ final class HttpFunctionPool {
     private static final Logger log = LoggerFactory.getLogger(HttpFunctionPool.class);
     private static final AttributeKey<PendingCall> CALL = AttributeKey.valueOf("switchboard.function.call");
     private static final AttributeKey<Boolean> REUSED = AttributeKey.valueOf("switchboard.function.reused");
+    private static final AttributeKey<String> ERROR = AttributeKey.valueOf("switchboard.function.error");
     private static final int MAX_CONNECT_ATTEMPTS = 3;
     private static final long FIRST_CONNECT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
@@ -241,7 +242,9 @@ final class HttpFunctionPool {
                 // did not reach the function, so it is safe to send again
                 dispatch(call);
             } else {
-                call.complete(new FunctionResult.Failure("connection to " + hostHeader + " closed before a response"));
+                String error = channel.attr(ERROR).get();
+                call.complete(new FunctionResult.Failure("connection to " + hostHeader + " closed before a response"
+                        + (error == null ? "" : " (" + error + ")")));
             }
         }
         startWaiting();
