@@ -7,16 +7,22 @@ import dev.switchboard.core.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
 
 /** Builds and sends the JSON HTTP responses every endpoint answers with. */
 public final class JsonResponses {
@@ -67,6 +73,46 @@ public final class JsonResponses {
     public static void sendAndClose(ChannelHandlerContext ctx, FullHttpResponse response) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Sends {@code response} to a client that may still be sending (an oversized or unauthorised
+     * body): half-closes after the response and discards input until the client closes or
+     * {@link #LINGER_SECONDS} pass. Closing at once with unread input would reset the connection,
+     * and the client could lose the response.
+     */
+    public static void sendAndLinger(ChannelHandlerContext ctx, FullHttpResponse response) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        Channel channel = ctx.channel();
+        ctx.writeAndFlush(response).addListener(written -> {
+            if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+                channel.close();
+                return;
+            }
+            channel.pipeline().addFirst("discard", DiscardInbound.INSTANCE);
+            duplex.shutdownOutput();
+            channel.config().setAutoRead(true);
+            channel.eventLoop().schedule(() -> channel.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        });
+    }
+
+    /** How long {@link #sendAndLinger} waits for the client to close. */
+    public static final int LINGER_SECONDS = 2;
+
+    /** Drops everything read after the final response. */
+    @Sharable
+    private static final class DiscardInbound extends ChannelInboundHandlerAdapter {
+        static final DiscardInbound INSTANCE = new DiscardInbound();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     /** Sends {@code response} on a connection that stays open when {@code keepAlive}. */

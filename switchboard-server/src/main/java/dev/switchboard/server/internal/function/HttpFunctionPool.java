@@ -36,6 +36,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -269,8 +271,9 @@ final class HttpFunctionPool {
 
     void close() {
         closed = true;
-        idle.forEach(Channel::close);
+        List<Channel> open = new ArrayList<>(idle);
         idle.clear();
+        open.forEach(Channel::close);
         PendingCall call;
         while ((call = waiting.pollFirst()) != null) {
             call.complete(new FunctionResult.Failure("the gateway is stopping"));

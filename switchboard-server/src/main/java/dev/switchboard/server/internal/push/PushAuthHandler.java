@@ -53,7 +53,7 @@ final class PushAuthHandler extends ChannelInboundHandlerAdapter {
             FullHttpResponse response =
                     JsonResponses.error(ctx.alloc(), ErrorCode.UNAUTHORIZED, "missing or invalid bearer token");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            JsonResponses.sendAndClose(ctx, response);
+            JsonResponses.sendAndLinger(ctx, response);
             return;
         }
         if (Boolean.TRUE.equals(ctx.channel().attr(REJECTED).get())) {

@@ -35,7 +35,7 @@ final class PushBodyAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        JsonResponses.sendAndClose(ctx, tooLarge(ctx.alloc(), maxContentLength()));
+        JsonResponses.sendAndLinger(ctx, tooLarge(ctx.alloc(), maxContentLength()));
     }
 
     private static FullHttpResponse tooLarge(io.netty.buffer.ByteBufAllocator alloc, int max) {

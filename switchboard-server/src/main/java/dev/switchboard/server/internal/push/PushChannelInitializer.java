@@ -25,11 +25,13 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("http", new HttpServerCodec());
-        pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+        // auth and the body limit answer on their own, past the keep-alive handler, because
+        // they linger before closing instead of closing at once
         if (auth != null) {
             pipeline.addLast("auth", auth);
         }
         pipeline.addLast("aggregator", new PushBodyAggregator(config.maxBodyBytes()));
+        pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("api", api);
     }
 }
