@@ -1,0 +1,177 @@
+package dev.switchboard.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testkit.StubFunctionServer;
+import dev.switchboard.testkit.WsClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runnable jar as a user runs it: a real child process, real signals, real output. */
+class CliTest {
+    private static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(ws://\\S+)");
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private Process run(String... args) throws IOException {
+        assertThat(JAR)
+                .as("the runnable jar (built by the app module's package phase)")
+                .exists();
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static List<String> lines(java.io.InputStream stream) throws IOException {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void brokenConfigPrintsOneClearLineAndExitsNonZero() throws Exception {
+        Path config = dir.resolve("broken.yaml");
+        Files.writeString(config, "routes:\n  - path: /chat\nlimits:\n  idle-timeout: 10x\n");
+
+        Process process = run("serve", "--config", config.toString());
+
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(lines(process.getErrorStream()))
+                .containsExactly(
+                        "switchboard: limits.idle-timeout: '10x' (expected: a duration like 500ms, 3s, 2m, 1h or 1d)");
+    }
+
+    @Test
+    void missingConfigFileIsOneLineToo() throws Exception {
+        Process process = run("serve", "--config", dir.resolve("nope.yaml").toString());
+
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        List<String> err = lines(process.getErrorStream());
+        assertThat(err).hasSize(1);
+        assertThat(err.get(0)).startsWith("switchboard: ").contains("nope.yaml").contains("cannot be read");
+    }
+
+    @Test
+    void versionAndHelp() throws Exception {
+        Process version = run("version");
+        assertThat(version.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(lines(version.getInputStream()).get(0)).startsWith("switchboard ");
+
+        Process help = run("serve", "--help");
+        assertThat(help.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(String.join("\n", lines(help.getInputStream())))
+                .contains("--config")
+                .contains("--listen")
+                .contains("--push-listen");
+    }
+
+    @Test
+    void embeddedDefaultEchoes() throws Exception {
+        Process process = run("serve", "--listen", "127.0.0.1:0", "--push-listen", "127.0.0.1:0");
+        URI echo = clientUrl(process, "/echo");
+
+        try (WsClient client = WsClient.open(echo)) {
+            client.sendText("anyone there?");
+            assertThat(client.next(WAIT).text()).isEqualTo("anyone there?");
+        }
+        process.destroy();
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+    }
+
+    @Test
+    void sigtermClosesEveryConnectionWith1001DeliversCleanupsAndExitsZero() throws Exception {
+        try (StubFunctionServer functions = StubFunctionServer.start()) {
+            Path config = dir.resolve("chat.yaml");
+            Files.writeString(config, """
+                    listen: 127.0.0.1:0
+                    push:
+                      listen: 127.0.0.1:0
+                    routes:
+                      - path: /chat
+                        functions:
+                          register: %s
+                          cleanup: %s
+                    """.formatted(functions.url("/register"), functions.url("/cleanup")));
+            Process process = run("serve", "--config", config.toString());
+            URI chat = clientUrl(process, "/chat");
+            List<WsClient> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clients.add(WsClient.open(chat));
+            }
+
+            process.destroy(); // SIGTERM
+
+            assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+            for (WsClient client : clients) {
+                assertThat(client.awaitClose(WAIT).code()).isEqualTo(1001);
+            }
+            List<JsonNode> cleanups = functions.received("/cleanup");
+            assertThat(cleanups).hasSize(3);
+            assertThat(cleanups)
+                    .allSatisfy(cleanup ->
+                            assertThat(cleanup.get("closedBy").asText()).isEqualTo("shutdown"));
+            assertThat(cleanups.stream()
+                            .map(c -> c.at("/websocket/secConnectionID").asText())
+                            .distinct())
+                    .hasSize(3);
+        }
+    }
+
+    /** Reads stdout until the banner names the client URL of {@code path}. */
+    private static URI clientUrl(Process process, String path) throws InterruptedException {
+        BlockingQueue<String> urls = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher matcher = CLIENT_URL.matcher(line);
+                    if (matcher.find()) {
+                        urls.add(matcher.group(1));
+                    }
+                }
+            } catch (IOException e) {
+                // process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        String url = urls.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(url).as("the banner's client URL").isNotNull().endsWith(path);
+        await().atMost(WAIT).until(process::isAlive);
+        return URI.create(url.replace("localhost", "127.0.0.1"));
+    }
+}
