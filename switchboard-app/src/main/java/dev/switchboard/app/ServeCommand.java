@@ -8,7 +8,13 @@ import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
 import java.net.InetSocketAddress;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -51,11 +57,26 @@ final class ServeCommand implements Callable<Integer> {
     @Nullable
     String pushListen;
 
+    @Option(
+            names = "--functions-jar",
+            paramLabel = "JAR",
+            description = "A jar (or classes directory) holding java: functions; may be repeated.")
+    List<Path> functionJars = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         GatewayConfig gatewayConfig;
         Gateway gateway;
-        JavaFunctionInvokerFactory javaFunctions = new JavaFunctionInvokerFactory();
+        JavaFunctionInvokerFactory javaFunctions;
+        try {
+            javaFunctions = new JavaFunctionInvokerFactory(
+                    functionsClassLoader(),
+                    JavaFunctionInvokerFactory.DEFAULT_THREADS,
+                    JavaFunctionInvokerFactory.DEFAULT_QUEUE);
+        } catch (ConfigException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            return CONFIG_ERROR;
+        }
         try {
             gatewayConfig = resolveConfig();
             gateway = Gateway.builder(gatewayConfig).functions(javaFunctions).start();
@@ -72,6 +93,25 @@ final class ServeCommand implements Callable<Integer> {
         gateway.close();
         javaFunctions.close();
         return 0;
+    }
+
+    private ClassLoader functionsClassLoader() {
+        ClassLoader parent = ServeCommand.class.getClassLoader();
+        if (functionJars.isEmpty()) {
+            return parent;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (Path jar : functionJars) {
+            if (!Files.exists(jar)) {
+                throw new ConfigException("--functions-jar: " + jar + " (no such file)");
+            }
+            try {
+                urls.add(jar.toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new ConfigException("--functions-jar: " + jar + " (" + e.getMessage() + ")");
+            }
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), parent);
     }
 
     private GatewayConfig resolveConfig() {

@@ -18,8 +18,12 @@ public enum ErrorCode {
     UNAUTHORIZED(401, 4010),
     /** The registration function refused the connection. */
     REFUSED(403, 4030),
+    /** The registration function attached a context larger than {@code limits.max-context-bytes}. */
+    CONTEXT_TOO_LARGE(403, 4032),
     /** No route or endpoint at that path. */
     NOT_FOUND(404, 4040),
+    /** No group of that name (it has no members). */
+    GROUP_NOT_FOUND(404, 4041),
     /** The endpoint exists but not for that HTTP method. */
     METHOD_NOT_ALLOWED(405, 4050),
     /** The connection is unknown or already closed. */

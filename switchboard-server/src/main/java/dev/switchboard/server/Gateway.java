@@ -18,6 +18,7 @@ import dev.switchboard.server.internal.client.ConnectionSweeper;
 import dev.switchboard.server.internal.function.HttpFunctionInvokerFactory;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
+import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
@@ -38,6 +39,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -210,7 +212,11 @@ public final class Gateway implements AutoCloseable {
                             config.push().listen().toSocketAddress(),
                             "push.listen",
                             new ServerBootstrap()
-                                    .childHandler(new PushChannelInitializer(config.push(), services.registry())));
+                                    .childHandler(new PushChannelInitializer(
+                                            config.push(),
+                                            services.registry(),
+                                            services.groups(),
+                                            services.draining())));
                 } catch (RuntimeException e) {
                     client.close().syncUninterruptibly();
                     throw e;
@@ -255,7 +261,12 @@ public final class Gateway implements AutoCloseable {
                 return null;
             }
             for (FunctionInvokerFactory factory : factories) {
-                var invoker = factory.create(target);
+                Optional<FunctionInvoker> invoker;
+                try {
+                    invoker = factory.create(target);
+                } catch (ConfigException e) {
+                    throw new ConfigException(key + ": " + e.getMessage());
+                }
                 if (invoker.isPresent()) {
                     invokers.add(invoker.get());
                     return invoker.get();
@@ -278,6 +289,7 @@ public final class Gateway implements AutoCloseable {
                     limits,
                     routes,
                     new ConnectionRegistry(),
+                    new GroupRegistry(limits.maxGroupsPerConnection()),
                     new CleanupDispatcher(config.cleanupRetryFor(), ticker),
                     new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()),
                     java.util.Collections.unmodifiableMap(sweepers),

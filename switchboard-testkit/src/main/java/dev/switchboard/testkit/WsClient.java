@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -110,6 +111,7 @@ public final class WsClient implements AutoCloseable {
         private @Nullable String subprotocols;
         private boolean deflate;
         private boolean autoPong = true;
+        private int receiveBuffer;
         private final HttpHeaders headers = new DefaultHttpHeaders();
 
         private Builder(URI uri) {
@@ -134,6 +136,15 @@ public final class WsClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The socket's receive buffer ({@code SO_RCVBUF}); small values make a client that stops
+         * reading fill the server's buffers quickly.
+         */
+        public Builder receiveBuffer(int bytes) {
+            this.receiveBuffer = bytes;
+            return this;
+        }
+
         /** An extra request header. */
         public Builder header(String name, String value) {
             headers.add(name, value);
@@ -145,9 +156,11 @@ public final class WsClient implements AutoCloseable {
             WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                     uri, WebSocketVersion.V13, subprotocols, true, headers, MAX_MESSAGE_BYTES);
             Handler handler = new Handler(handshaker, autoPong);
-            Channel channel = new Bootstrap()
-                    .group(GROUP)
-                    .channel(NioSocketChannel.class)
+            Bootstrap bootstrap = new Bootstrap().group(GROUP).channel(NioSocketChannel.class);
+            if (receiveBuffer > 0) {
+                bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+            }
+            Channel channel = bootstrap
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

@@ -32,7 +32,12 @@ public final class ConfigLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
+            String reason = e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied"
+                            : String.valueOf(e.getMessage());
+            throw new ConfigException(file + ": cannot be read (" + reason + ")");
         }
         return parse(text, System.getenv());
     }
@@ -112,6 +117,14 @@ public final class ConfigLoader {
                         node.integer("inbound-queue-messages", LimitsConfig.DEFAULT_INBOUND_QUEUE_MESSAGES, 1, max))
                 .inboundQueueBytes(node.size("inbound-queue-bytes", LimitsConfig.DEFAULT_INBOUND_QUEUE_BYTES, 1, max))
                 .closeTimeout(node.duration("close-timeout", LimitsConfig.DEFAULT_CLOSE_TIMEOUT, ms))
+                .maxContextBytes(node.size("max-context-bytes", LimitsConfig.DEFAULT_MAX_CONTEXT_BYTES, 2, max))
+                .maxGroupsPerConnection(node.integer(
+                        "max-groups-per-connection", LimitsConfig.DEFAULT_MAX_GROUPS_PER_CONNECTION, 0, max))
+                .slowConsumer(node.choice(
+                        "slow-consumer",
+                        SlowConsumerPolicy.CLOSE,
+                        Arrays.asList(SlowConsumerPolicy.values()),
+                        SlowConsumerPolicy::configName))
                 .build();
         node.finish();
         return limits;

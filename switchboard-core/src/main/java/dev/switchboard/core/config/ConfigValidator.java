@@ -80,6 +80,11 @@ final class ConfigValidator {
         positive("limits.handshake-timeout", limits.handshakeTimeout());
         positive("limits.ping-interval", limits.pingInterval());
         positive("limits.close-timeout", limits.closeTimeout());
+        positive("limits.max-context-bytes", limits.maxContextBytes());
+        if (limits.maxGroupsPerConnection() < 0) {
+            throw new ConfigException(
+                    "limits.max-groups-per-connection: " + limits.maxGroupsPerConnection() + " (expected: >= 0)");
+        }
     }
 
     private static void positive(String key, long value) {

@@ -18,7 +18,10 @@ public record LimitsConfig(
         Duration pingInterval,
         int inboundQueueMessages,
         int inboundQueueBytes,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        int maxContextBytes,
+        int maxGroupsPerConnection,
+        SlowConsumerPolicy slowConsumer) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
@@ -32,6 +35,8 @@ public record LimitsConfig(
     public static final int DEFAULT_INBOUND_QUEUE_MESSAGES = 64;
     public static final int DEFAULT_INBOUND_QUEUE_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_CONTEXT_BYTES = 4 * 1024;
+    public static final int DEFAULT_MAX_GROUPS_PER_CONNECTION = 100;
 
     /** The defaults. */
     public static LimitsConfig defaults() {
@@ -56,7 +61,10 @@ public record LimitsConfig(
                 .pingInterval(pingInterval)
                 .inboundQueueMessages(inboundQueueMessages)
                 .inboundQueueBytes(inboundQueueBytes)
-                .closeTimeout(closeTimeout);
+                .closeTimeout(closeTimeout)
+                .maxContextBytes(maxContextBytes)
+                .maxGroupsPerConnection(maxGroupsPerConnection)
+                .slowConsumer(slowConsumer);
     }
 
     /** Builds {@link LimitsConfig}; every setter has the YAML key of the same name in kebab-case. */
@@ -73,6 +81,9 @@ public record LimitsConfig(
         private int inboundQueueMessages = DEFAULT_INBOUND_QUEUE_MESSAGES;
         private int inboundQueueBytes = DEFAULT_INBOUND_QUEUE_BYTES;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private int maxContextBytes = DEFAULT_MAX_CONTEXT_BYTES;
+        private int maxGroupsPerConnection = DEFAULT_MAX_GROUPS_PER_CONNECTION;
+        private SlowConsumerPolicy slowConsumer = SlowConsumerPolicy.CLOSE;
 
         private Builder() {}
 
@@ -148,6 +159,30 @@ public record LimitsConfig(
             return this;
         }
 
+        /**
+         * Largest {@code context} a registration may attach to a connection, as JSON bytes;
+         * a larger one refuses the connection (HTTP 403, errNo 4032).
+         */
+        public Builder maxContextBytes(int value) {
+            this.maxContextBytes = value;
+            return this;
+        }
+
+        /** Groups one connection may be in; a join past it answers 400 (errNo 4001). */
+        public Builder maxGroupsPerConnection(int value) {
+            this.maxGroupsPerConnection = value;
+            return this;
+        }
+
+        /**
+         * What happens to a connection whose outbound buffer is full: {@code close} it with 1013
+         * (default) or {@code drop} the message and keep it. Either way the push reports it.
+         */
+        public Builder slowConsumer(SlowConsumerPolicy value) {
+            this.slowConsumer = value;
+            return this;
+        }
+
         public LimitsConfig build() {
             return new LimitsConfig(
                     maxConnections,
@@ -161,7 +196,10 @@ public record LimitsConfig(
                     pingInterval,
                     inboundQueueMessages,
                     inboundQueueBytes,
-                    closeTimeout);
+                    closeTimeout,
+                    maxContextBytes,
+                    maxGroupsPerConnection,
+                    slowConsumer);
         }
     }
 }

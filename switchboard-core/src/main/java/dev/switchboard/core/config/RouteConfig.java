@@ -147,7 +147,10 @@ public record RouteConfig(
             return this;
         }
 
-        /** Subprotocols offered when the route has no registration function, in preference order. */
+        /**
+         * Subprotocols the route speaks when it has no registration function: the first protocol
+         * in the client's {@code Sec-WebSocket-Protocol} that is in this list is chosen.
+         */
         public Builder subprotocols(List<String> value) {
             this.subprotocols = value;
             return this;

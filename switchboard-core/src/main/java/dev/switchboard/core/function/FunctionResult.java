@@ -18,9 +18,12 @@ public sealed interface FunctionResult {
      * @param bodyPreview the start of the raw body, for logs when it was not JSON
      */
     record Response(int status, @Nullable JsonNode body, String bodyPreview) implements FunctionResult {
-        /** True when the function answered with HTTP 200. */
+        /**
+         * True when the function answered with a 2xx status. Tencent functions answer 200; any
+         * 2xx is accepted so that an HTTP function may answer a cleanup with 204.
+         */
         public boolean ok() {
-            return status == 200;
+            return status >= 200 && status < 300;
         }
 
         @Override

@@ -82,8 +82,9 @@ class ConfigErrorsTest {
                     ROUTE + "limits: {max-conections: 5}\n",
                     "limits.max-conections: unknown key (expected one of: close-timeout, handshake-timeout,"
                             + " idle-timeout, inbound-queue-bytes, inbound-queue-messages, max-connections,"
-                            + " max-connections-per-ip, max-header-bytes, max-lifetime, max-message-bytes,"
-                            + " outbound-buffer-bytes, ping-interval)");
+                            + " max-connections-per-ip, max-context-bytes, max-groups-per-connection,"
+                            + " max-header-bytes, max-lifetime, max-message-bytes, outbound-buffer-bytes,"
+                            + " ping-interval, slow-consumer)");
         }
 
         @Test

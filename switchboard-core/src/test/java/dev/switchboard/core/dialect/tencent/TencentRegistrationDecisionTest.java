@@ -212,7 +212,7 @@ class TencentRegistrationDecisionTest {
     @Nested
     class RegistrationFailed {
         @ParameterizedTest(name = "HTTP {0}")
-        @CsvSource({"500", "404", "201", "302"})
+        @CsvSource({"500", "404", "199", "302"})
         void nonOkStatus(int status) {
             Refuse refuse = refused(new FunctionResult.Response(status, json("{\"errNo\": 0}"), "{\"errNo\": 0}"));
 

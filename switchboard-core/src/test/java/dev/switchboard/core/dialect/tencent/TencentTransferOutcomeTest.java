@@ -127,12 +127,19 @@ class TencentTransferOutcomeTest {
     }
 
     @ParameterizedTest(name = "HTTP {0}")
-    @ValueSource(ints = {201, 204, 400, 404, 500, 502})
+    @ValueSource(ints = {199, 300, 400, 404, 500, 502})
     void nonOkStatusFails(int status) {
         String body = "{\"reply\": {\"dataType\": \"text\", \"data\": \"hi\"}}";
 
         assertThat(dialect.transferOutcome(new FunctionResult.Response(status, json(body), body)))
                 .isEqualTo(new Failed("HTTP " + status));
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {201, 204})
+    void any2xxStatusDelivers(int status) {
+        assertThat(dialect.transferOutcome(new FunctionResult.Response(status, null, "")))
+                .isEqualTo(new Delivered(null, null));
     }
 
     @Test
@@ -154,12 +161,14 @@ class TencentTransferOutcomeTest {
     }
 
     @Test
-    void cleanupCountsAsDeliveredOnlyWithStatus200() {
+    void cleanupCountsAsDeliveredOnlyWith2xx() {
         assertThat(dialect.cleanupDelivered(new FunctionResult.Response(200, null, "")))
+                .isTrue();
+        assertThat(dialect.cleanupDelivered(new FunctionResult.Response(204, null, "")))
                 .isTrue();
         assertThat(dialect.cleanupDelivered(new FunctionResult.Response(500, null, "")))
                 .isFalse();
-        assertThat(dialect.cleanupDelivered(new FunctionResult.Response(204, null, "")))
+        assertThat(dialect.cleanupDelivered(new FunctionResult.Response(302, null, "")))
                 .isFalse();
         assertThat(dialect.cleanupDelivered(new FunctionResult.Timeout(Duration.ofSeconds(10))))
                 .isFalse();

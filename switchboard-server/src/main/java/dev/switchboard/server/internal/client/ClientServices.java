@@ -3,6 +3,7 @@ package dev.switchboard.server.internal.client;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
+import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.Route;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
@@ -25,6 +26,7 @@ public record ClientServices(
         LimitsConfig limits,
         Map<String, Route> routes,
         ConnectionRegistry registry,
+        GroupRegistry groups,
         CleanupDispatcher cleanup,
         ConnectionLimiter limiter,
         Map<EventExecutor, ConnectionSweeper> sweepers,

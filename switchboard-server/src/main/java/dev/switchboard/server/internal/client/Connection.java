@@ -3,10 +3,12 @@ package dev.switchboard.server.internal.client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.OnTransferError;
+import dev.switchboard.core.config.SlowConsumerPolicy;
 import dev.switchboard.core.dialect.TransferOutcome;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.Message;
+import dev.switchboard.server.internal.lifecycle.ConnectionInfo;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.lifecycle.SendResult;
@@ -14,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -22,6 +25,12 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.AttributeKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,6 +50,8 @@ public final class Connection implements LiveConnection {
     static final AttributeKey<Connection> KEY = AttributeKey.valueOf("switchboard.connection");
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final CloseCause SLOW_CONSUMER =
+            new CloseCause(CloseCause.TRY_AGAIN_LATER, "slow consumer", ClosedBy.SLOW_CONSUMER);
 
     private enum State {
         OPEN,
@@ -52,6 +63,7 @@ public final class Connection implements LiveConnection {
     private final Route route;
     private final Channel channel;
     private final String sourceIp;
+    private final @Nullable String userAgent;
     private final @Nullable String subprotocol;
     private final @Nullable ObjectNode context;
     private final ClientServices services;
@@ -59,12 +71,13 @@ public final class Connection implements LiveConnection {
     private final long connectedAtNanos;
     private final TransferPump pump;
     private final LongAdder messagesOut = new LongAdder();
+    private final Set<String> groups = ConcurrentHashMap.newKeySet();
 
     private volatile State state = State.OPEN;
     private volatile long lastActiveNanos;
     private long lastPingNanos;
     private long pingOutstandingSinceNanos = -1;
-    private long messagesIn;
+    private volatile long messagesIn;
     private @Nullable CloseCause closeCause;
     private boolean cleanupDispatched;
 
@@ -73,6 +86,7 @@ public final class Connection implements LiveConnection {
             Route route,
             Channel channel,
             String sourceIp,
+            @Nullable String userAgent,
             @Nullable String subprotocol,
             @Nullable ObjectNode context,
             ClientServices services) {
@@ -80,6 +94,7 @@ public final class Connection implements LiveConnection {
         this.route = route;
         this.channel = channel;
         this.sourceIp = sourceIp;
+        this.userAgent = userAgent;
         this.subprotocol = subprotocol;
         this.context = context;
         this.services = services;
@@ -102,6 +117,38 @@ public final class Connection implements LiveConnection {
 
     String sourceIp() {
         return sourceIp;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    @Override
+    public Set<String> groups() {
+        return groups;
+    }
+
+    @Override
+    public ConnectionInfo info() {
+        long now = services.ticker().nanoTime();
+        long lastActiveMillis = System.currentTimeMillis() - (now - lastActiveNanos) / 1_000_000;
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        List<String> sortedGroups = new ArrayList<>(groups);
+        Collections.sort(sortedGroups);
+        return new ConnectionInfo(
+                id,
+                route.path(),
+                sourceIp,
+                userAgent,
+                subprotocol,
+                Instant.ofEpochMilli(connectedAtMillis),
+                Instant.ofEpochMilli(lastActiveMillis),
+                context,
+                List.copyOf(sortedGroups),
+                messagesIn,
+                messagesOut.sum(),
+                outbound == null ? 0 : outbound.totalPendingWriteBytes());
     }
 
     @Nullable
@@ -133,6 +180,7 @@ public final class Connection implements LiveConnection {
             return SendResult.GONE;
         }
         if (!channel.isWritable()) {
+            onBufferFull();
             return SendResult.BUFFER_FULL;
         }
         ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
@@ -143,6 +191,17 @@ public final class Connection implements LiveConnection {
         messagesOut.increment();
         lastActiveNanos = services.ticker().nanoTime();
         return SendResult.SENT;
+    }
+
+    private void onBufferFull() {
+        if (services.limits().slowConsumer() == SlowConsumerPolicy.CLOSE) {
+            log.info(
+                    "conn={} route={} outbound buffer full ({} bytes): closing as a slow consumer",
+                    id,
+                    route.path(),
+                    services.limits().outboundBufferBytes());
+            close(SLOW_CONSUMER);
+        }
     }
 
     @Override
@@ -228,6 +287,7 @@ public final class Connection implements LiveConnection {
         state = State.CLOSING;
         closeCause = cause;
         services.registry().remove(this);
+        services.groups().leaveAll(this);
         services.sweeper(channel).untrack(this);
         channel.config().setAutoRead(true);
         log.info(
@@ -287,8 +347,8 @@ public final class Connection implements LiveConnection {
                 log.warn("conn={} route={} transfer reply ignored: {}", id, route.path(), delivered.problem());
             }
             Message reply = delivered.reply();
-            if (reply != null && send(reply) == SendResult.BUFFER_FULL) {
-                log.warn("conn={} route={} transfer reply dropped: outbound buffer full", id, route.path());
+            if (reply != null) {
+                send(reply);
             }
         } else if (outcome instanceof TransferOutcome.Failed failed) {
             boolean close = route.config().onTransferError() == OnTransferError.CLOSE;

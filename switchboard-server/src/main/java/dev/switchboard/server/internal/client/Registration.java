@@ -1,7 +1,11 @@
 package dev.switchboard.server.internal.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.dialect.RegistrationDecision;
 import dev.switchboard.core.function.FunctionInvoker;
+import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
@@ -101,8 +105,22 @@ final class Registration {
     private void accept(RegistrationDecision.Accept accept) {
         Channel channel = ctx.channel();
         String subprotocols = subprotocolsToOffer(accept);
+        String problem = checkAccept(accept);
+        if (problem != null) {
+            ErrorCode code =
+                    problem.startsWith("context") ? ErrorCode.CONTEXT_TOO_LARGE : ErrorCode.REGISTRATION_FAILED;
+            refuse(new RegistrationDecision.Refuse(code.httpStatus(), code.errNo(), "registration failed", problem));
+            return;
+        }
         Connection connection = new Connection(
-                connectionId, route, channel, sourceIp, accept.subprotocol(), accept.context(), services);
+                connectionId,
+                route,
+                channel,
+                sourceIp,
+                request.headers().get(HttpHeaderNames.USER_AGENT),
+                accept.subprotocol(),
+                accept.context(),
+                services);
         if (!channel.isActive()) {
             connection.abandon(new CloseCause(CloseCause.ABNORMAL, "client left during registration", ClosedBy.CLIENT));
             return;
@@ -138,10 +156,35 @@ final class Registration {
             }
             installFrameHandlers(channel.pipeline(), deflate, maxMessageBytes);
             connection.open();
+            for (String group : accept.groups()) {
+                services.groups().join(connection, group);
+            }
             channel.config().setAutoRead(true);
         });
         handshaker.handshake(channel, request, responseHeaders, written);
         warnIfSubprotocolDropped(accept, handshaker);
+    }
+
+    /** Why an accepting response cannot be honoured, or null when it can. */
+    private @Nullable String checkAccept(RegistrationDecision.Accept accept) {
+        LimitsConfig limits = services.limits();
+        if (accept.context() != null) {
+            int size;
+            try {
+                size = Json.mapper().writeValueAsBytes(accept.context()).length;
+            } catch (JsonProcessingException e) {
+                return "context cannot be serialised: " + e.getOriginalMessage();
+            }
+            if (size > limits.maxContextBytes()) {
+                return "context of " + size + " bytes is larger than limits.max-context-bytes ("
+                        + limits.maxContextBytes() + ")";
+            }
+        }
+        if (accept.groups().size() > limits.maxGroupsPerConnection()) {
+            return "groups lists " + accept.groups().size() + " groups, more than limits.max-groups-per-connection ("
+                    + limits.maxGroupsPerConnection() + ")";
+        }
+        return null;
     }
 
     private @Nullable String subprotocolsToOffer(RegistrationDecision.Accept accept) {

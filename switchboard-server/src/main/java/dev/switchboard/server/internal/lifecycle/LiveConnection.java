@@ -2,6 +2,7 @@ package dev.switchboard.server.internal.lifecycle;
 
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.Message;
+import java.util.Set;
 
 /** An open connection as the push side sees it: something to send to and to close. Thread-safe. */
 public interface LiveConnection {
@@ -11,9 +12,22 @@ public interface LiveConnection {
     /** The route the connection belongs to. */
     Route route();
 
-    /** Queues {@code message} for the client. Callable from any thread. */
+    /** True until the connection starts closing. */
+    boolean isOpen();
+
+    /**
+     * Queues {@code message} for the client. When the client's outbound buffer is full the
+     * message is not queued and, under {@code slow-consumer: close}, the connection closes with
+     * 1013. Callable from any thread.
+     */
     SendResult send(Message message);
 
     /** Closes the connection with {@code cause}; its cleanup follows. Callable from any thread. */
     void close(CloseCause cause);
+
+    /** The names of the groups it is in; a live, thread-safe set kept by {@link GroupRegistry}. */
+    Set<String> groups();
+
+    /** A snapshot for the push and admin APIs. */
+    ConnectionInfo info();
 }

@@ -1,46 +1,101 @@
 package dev.switchboard.server.internal.push;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
+import dev.switchboard.core.model.Message;
 import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.core.push.PushTarget;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
+import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
- * Carries out push commands against the node's connections and says what happened, as the JSON
- * body of a 200 response or as a {@link SwitchboardException} with the error's status and errNo.
+ * Carries out push commands against the node's connections and says what happened: the JSON
+ * body of a 200 response, or a {@link SwitchboardException} with the error's status and errNo.
+ * A single-target send answers with that connection's status (410 gone, 429 buffer full); a
+ * multi-target send always answers 200 with {@code delivered}, {@code failed} and the failures.
  */
 final class PushExecutor {
-    private final ConnectionRegistry registry;
+    /** Failures listed in one answer; the count is always complete. */
+    static final int MAX_LISTED_FAILURES = 1000;
 
-    PushExecutor(ConnectionRegistry registry) {
+    private final ConnectionRegistry registry;
+    private final GroupRegistry groups;
+
+    PushExecutor(ConnectionRegistry registry, GroupRegistry groups) {
         this.registry = registry;
+        this.groups = groups;
     }
 
     ObjectNode execute(PushCommand command) {
-        if (command instanceof PushCommand.Send send && send.target() instanceof PushTarget.Connection target) {
-            LiveConnection connection = find(target.id());
-            switch (connection.send(send.message())) {
-                case SENT -> {
-                    return ok();
-                }
-                case GONE -> throw gone(target.id());
-                case BUFFER_FULL ->
-                    throw new SwitchboardException(
-                            ErrorCode.BUFFER_FULL,
-                            "secConnectionID " + target.id() + ": outbound buffer full (the client is not reading)");
-            }
+        if (command instanceof PushCommand.Send send) {
+            return send(send.target(), send.message());
         }
         if (command instanceof PushCommand.Close close) {
             find(close.connectionId()).close(new CloseCause(close.code(), close.reason(), ClosedBy.PUSH));
             return ok();
         }
-        throw new SwitchboardException(ErrorCode.UNKNOWN_ACTION, "this push is not supported yet: " + command);
+        if (command instanceof PushCommand.Join join) {
+            if (!groups.join(find(join.connectionId()), join.group())) {
+                throw gone(join.connectionId());
+            }
+            return ok();
+        }
+        if (command instanceof PushCommand.Leave leave) {
+            ObjectNode body = ok();
+            body.put("wasMember", groups.leave(find(leave.connectionId()), leave.group()));
+            return body;
+        }
+        if (command instanceof PushCommand.Info info) {
+            ObjectNode body = ok();
+            body.set("connection", ConnectionJson.of(find(info.connectionId()).info()));
+            return body;
+        }
+        throw new IllegalStateException("unhandled push command " + command);
+    }
+
+    private ObjectNode send(PushTarget target, Message message) {
+        if (target instanceof PushTarget.Connection one) {
+            switch (find(one.id()).send(message)) {
+                case SENT -> {
+                    return ok();
+                }
+                case GONE -> throw gone(one.id());
+                case BUFFER_FULL ->
+                    throw new SwitchboardException(
+                            ErrorCode.BUFFER_FULL,
+                            "secConnectionID " + one.id() + ": outbound buffer full (the client is not reading)");
+            }
+        }
+        Fanout fanout = new Fanout();
+        if (target instanceof PushTarget.Connections many) {
+            for (String id : new LinkedHashSet<>(many.ids())) {
+                if (!many.exclude().contains(id)) {
+                    registry.find(id).ifPresentOrElse(c -> fanout.send(c, message), () -> fanout.failed(id, "gone"));
+                }
+            }
+        } else if (target instanceof PushTarget.Group group) {
+            sendToAll(groups.members(group.name()), group.exclude(), message, fanout);
+        } else if (target instanceof PushTarget.All all) {
+            sendToAll(registry.all(), all.exclude(), message, fanout);
+        }
+        return fanout.result();
+    }
+
+    private static void sendToAll(
+            Iterable<LiveConnection> connections, Set<String> exclude, Message message, Fanout fanout) {
+        for (LiveConnection connection : connections) {
+            if (!exclude.contains(connection.id())) {
+                fanout.send(connection, message);
+            }
+        }
     }
 
     private LiveConnection find(String id) {
@@ -56,5 +111,38 @@ final class PushExecutor {
         body.put("errNo", 0);
         body.put("errMsg", "ok");
         return body;
+    }
+
+    /** Counts one multi-target send. */
+    private static final class Fanout {
+        private int delivered;
+        private int failed;
+        private final ArrayNode failures = Json.mapper().createArrayNode();
+
+        void send(LiveConnection connection, Message message) {
+            switch (connection.send(message)) {
+                case SENT -> delivered++;
+                case GONE -> failed(connection.id(), "gone");
+                case BUFFER_FULL -> failed(connection.id(), "buffer-full");
+            }
+        }
+
+        void failed(String id, String reason) {
+            failed++;
+            if (failures.size() < MAX_LISTED_FAILURES) {
+                failures.addObject().put("secConnectionID", id).put("reason", reason);
+            }
+        }
+
+        ObjectNode result() {
+            ObjectNode body = ok();
+            body.put("delivered", delivered);
+            body.put("failed", failed);
+            body.set("failures", failures);
+            if (failed > failures.size()) {
+                body.put("failuresTruncated", true);
+            }
+            return body;
+        }
     }
 }

@@ -1,0 +1,444 @@
+package dev.switchboard.tests;
+
+import static dev.switchboard.testkit.StubFunctionServer.StubResponse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.testkit.StubFunctionServer;
+import dev.switchboard.testkit.TestGateway;
+import dev.switchboard.testkit.TestGateway.PushResponse;
+import dev.switchboard.testkit.WsClient;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Groups, broadcast, connection context and the admin API, over real sockets. */
+class GroupsTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final StubFunctionServer functions = StubFunctionServer.start();
+    private TestGateway gateway;
+    private final List<WsClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        clients.forEach(WsClient::close);
+        if (gateway != null) {
+            gateway.close();
+        }
+        functions.close();
+    }
+
+    /** Registration joins the groups named in {@code ?groups=a,b} and stores {@code ?user=} as context. */
+    private void start(GatewayConfig.Builder config) {
+        functions.on("/register", event -> {
+            ObjectNode body = StubFunctionServer.json().put("errNo", 0).put("errMsg", "ok");
+            String groups = event.at("/queryString/groups").asText("");
+            if (!groups.isEmpty()) {
+                var array = body.putArray("groups");
+                for (String group : groups.split(",")) {
+                    array.add(group);
+                }
+            }
+            String user = event.at("/queryString/user").asText("");
+            if (!user.isEmpty()) {
+                body.putObject("context")
+                        .put("userId", user)
+                        .put("padding", event.at("/queryString/pad").asText(""));
+            }
+            return StubResponse.json(body);
+        });
+        gateway = TestGateway.start(config.route(route("/chat")).route(route("/other")));
+    }
+
+    private RouteConfig route(String path) {
+        return RouteConfig.builder(path)
+                .register(functions.target("/register"))
+                .transfer(functions.target("/transfer"))
+                .cleanup(functions.target("/cleanup"))
+                .build();
+    }
+
+    private record Client(WsClient ws, String id) {}
+
+    private Client connect(String pathAndQuery) {
+        int before = functions.received("/register").size();
+        WsClient ws = WsClient.open(gateway.ws(pathAndQuery));
+        clients.add(ws);
+        return new Client(
+                ws,
+                functions
+                        .received("/register")
+                        .get(before)
+                        .at("/websocket/secConnectionID")
+                        .asText());
+    }
+
+    private PushResponse get(String path) {
+        return gateway.send(HttpRequest.newBuilder(gateway.pushUri(path)).build());
+    }
+
+    private static String groupPush(String group, String text, String... exclude) {
+        StringBuilder excluded = new StringBuilder();
+        for (String id : exclude) {
+            excluded.append(excluded.length() == 0 ? "" : ",")
+                    .append('"')
+                    .append(id)
+                    .append('"');
+        }
+        return "{\"websocket\":{\"action\":\"data send\",\"group\":\"" + group + "\",\"dataType\":\"text\",\"data\":\""
+                + text + "\",\"exclude\":[" + excluded + "]}}";
+    }
+
+    private static String allPush(String text) {
+        return "{\"websocket\":{\"action\":\"data send\",\"all\":true,\"dataType\":\"text\",\"data\":\"" + text
+                + "\"}}";
+    }
+
+    private static String action(String action, String id, String group) {
+        return "{\"websocket\":{\"action\":\"" + action + "\",\"secConnectionID\":\"" + id + "\""
+                + (group == null ? "" : ",\"group\":\"" + group + "\"") + "}}";
+    }
+
+    @Test
+    void groupPushReachesEachOfAThousandMembersExactlyOnceAndExcludeLeavesOutExactlyTheListed() {
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().maxConnectionsPerIp(2000).build()));
+        List<Client> members = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            members.add(connect("/chat?groups=lobby"));
+        }
+        Client outsider = connect("/chat");
+
+        PushResponse toAll = gateway.push(groupPush("lobby", "hello lobby"));
+        List<String> excluded = List.of(
+                members.get(3).id(), members.get(500).id(), members.get(999).id());
+        PushResponse toMost = gateway.push(groupPush("lobby", "second", excluded.toArray(String[]::new)));
+        PushResponse marker = gateway.push(allPush("marker"));
+
+        assertThat(toAll.body().get("delivered").asInt()).isEqualTo(1000);
+        assertThat(toAll.body().get("failed").asInt()).isZero();
+        assertThat(toMost.body().get("delivered").asInt()).isEqualTo(997);
+        assertThat(marker.body().get("delivered").asInt()).isEqualTo(1001);
+        for (Client member : members) {
+            List<String> expected = excluded.contains(member.id())
+                    ? List.of("hello lobby", "marker")
+                    : List.of("hello lobby", "second", "marker");
+            assertThat(member.ws().next(expected.size(), WAIT).stream().map(WsClient.Message::text))
+                    .containsExactlyElementsOf(expected);
+        }
+        assertThat(outsider.ws().next(WAIT).text()).isEqualTo("marker");
+        for (Client member : members) {
+            assertThat(member.ws().pending()).isZero();
+        }
+    }
+
+    @Test
+    void allReachesEveryConnectionOfEveryRoute() {
+        start(GatewayConfig.builder());
+        Client chat = connect("/chat");
+        Client other = connect("/other?groups=x");
+
+        PushResponse response = gateway.push(allPush("everyone"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("delivered").asInt()).isEqualTo(2);
+        assertThat(chat.ws().next(WAIT).text()).isEqualTo("everyone");
+        assertThat(other.ws().next(WAIT).text()).isEqualTo("everyone");
+    }
+
+    @Test
+    void listOfIdsReportsWhichFailedAndWhy() {
+        start(GatewayConfig.builder());
+        Client a = connect("/chat");
+        Client b = connect("/chat");
+
+        PushResponse response = gateway.push("{\"websocket\":{\"action\":\"data send\",\"secConnectionIDs\":[\""
+                + a.id() + "\",\"test.gone\",\"" + b.id() + "\",\"" + a.id()
+                + "\"],\"exclude\":[\"" + b.id() + "\"],\"dataType\":\"text\",\"data\":\"hi\"}}");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("delivered").asInt()).isEqualTo(1);
+        assertThat(response.body().get("failed").asInt()).isEqualTo(1);
+        assertThat(response.body().at("/failures/0/secConnectionID").asText()).isEqualTo("test.gone");
+        assertThat(response.body().at("/failures/0/reason").asText()).isEqualTo("gone");
+        assertThat(a.ws().next(WAIT).text()).isEqualTo("hi");
+        assertThat(a.ws().poll(Duration.ofMillis(200))).isNull();
+        assertThat(b.ws().poll(Duration.ZERO)).isNull();
+    }
+
+    @Test
+    void joinLeaveAndLeavingOnCloseAndEmptyGroupsDisappear() {
+        start(GatewayConfig.builder());
+        Client a = connect("/chat");
+        Client b = connect("/chat");
+
+        assertThat(gateway.push(action("join", a.id(), "room")).status()).isEqualTo(200);
+        assertThat(gateway.push(action("join", b.id(), "room")).status()).isEqualTo(200);
+        assertThat(get("/groups").body().get("groups").toString()).isEqualTo("[{\"name\":\"room\",\"size\":2}]");
+
+        PushResponse leave = gateway.push(action("leave", a.id(), "room"));
+        assertThat(leave.body().get("wasMember").asBoolean()).isTrue();
+        gateway.push(groupPush("room", "only b"));
+        assertThat(b.ws().next(WAIT).text()).isEqualTo("only b");
+        assertThat(a.ws().poll(Duration.ofMillis(200))).isNull();
+
+        b.ws().close(1000, "bye");
+        b.ws().awaitClose(WAIT);
+        await().atMost(WAIT).until(() -> get("/groups").body().get("groups").isEmpty());
+        PushResponse unknown = get("/groups/room");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.errNo()).isEqualTo(4041);
+        PushResponse emptyGroupPush = gateway.push(groupPush("room", "nobody"));
+        assertThat(emptyGroupPush.status()).isEqualTo(200);
+        assertThat(emptyGroupPush.body().get("delivered").asInt()).isZero();
+    }
+
+    @Test
+    void registrationGroupsAreJoinedOnAccept() {
+        start(GatewayConfig.builder());
+        Client a = connect("/chat?groups=red,blue");
+
+        JsonNode red = get("/groups/red").body();
+
+        assertThat(red.get("size").asInt()).isEqualTo(1);
+        assertThat(red.get("members").get(0).asText()).isEqualTo(a.id());
+        assertThat(get("/connections/" + a.id()).body().at("/connection/groups").toString())
+                .isEqualTo("[\"blue\",\"red\"]");
+    }
+
+    @Test
+    void contextFromRegistrationTravelsWithTheConnection() {
+        start(GatewayConfig.builder());
+        Client a = connect("/chat?user=u42");
+
+        a.ws().sendText("hi");
+        await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 1);
+        JsonNode record = get("/connections/" + a.id()).body().get("connection");
+        PushResponse info = gateway.push(action("info", a.id(), null));
+        a.ws().close(1000, "bye");
+        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
+
+        assertThat(functions.received("/transfer").get(0).at("/context/userId").asText())
+                .isEqualTo("u42");
+        assertThat(functions.received("/cleanup").get(0).at("/context/userId").asText())
+                .isEqualTo("u42");
+        assertThat(record.at("/context/userId").asText()).isEqualTo("u42");
+        assertThat(record.get("secConnectionID").asText()).isEqualTo(a.id());
+        assertThat(record.get("route").asText()).isEqualTo("/chat");
+        assertThat(record.get("remoteAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(record.get("messagesIn").asLong()).isEqualTo(1);
+        assertThat(record.get("connectedAt").asText()).endsWith("Z");
+        assertThat(record.has("lastActiveAt")).isTrue();
+        assertThat(record.has("userAgent")).isTrue();
+        assertThat(record.has("subprotocol")).isTrue();
+        assertThat(info.body().at("/connection/context/userId").asText()).isEqualTo("u42");
+    }
+
+    @Test
+    void adminDeleteClosesTheConnectionAndItsCleanupSaysAdmin() {
+        start(GatewayConfig.builder());
+        Client a = connect("/chat");
+
+        PushResponse response = gateway.send(HttpRequest.newBuilder(gateway.pushUri("/connections/" + a.id()))
+                .DELETE()
+                .build());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(a.ws().awaitClose(WAIT).code()).isEqualTo(1000);
+        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
+        assertThat(functions.received("/cleanup").get(0).get("closedBy").asText())
+                .isEqualTo("admin");
+        assertThat(get("/connections/" + a.id()).status()).isEqualTo(410);
+    }
+
+    @Test
+    void slowReaderIsClosedWith1013WhileAHundredOtherMembersKeepReceiving() {
+        LimitsConfig limits = LimitsConfig.builder()
+                .outboundBufferBytes(64 * 1024)
+                .closeTimeout(Duration.ofSeconds(15))
+                .build();
+        start(GatewayConfig.builder().limits(limits));
+        WsClient slowWs =
+                WsClient.to(gateway.ws("/chat?groups=busy")).receiveBuffer(4096).open();
+        clients.add(slowWs);
+        Client slow = new Client(slowWs, lastRegisteredId());
+        slow.ws().reading(false);
+        List<Client> readers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            readers.add(connect("/chat?groups=busy"));
+        }
+        String payload = "x".repeat(4000);
+        long maxBuffered = 0;
+        int pushes = 0;
+        boolean slowFailed = false;
+
+        while (!slowFailed && pushes < 2000) {
+            PushResponse response = gateway.push(groupPush("busy", pushes + ":" + payload));
+            JsonNode record = get("/connections/" + slow.id()).body().path("connection");
+            maxBuffered = Math.max(maxBuffered, record.path("bufferedBytes").asLong());
+            slowFailed = response.body().get("failed").asInt() > 0;
+            if (slowFailed) {
+                assertThat(response.body().at("/failures/0/secConnectionID").asText())
+                        .isEqualTo(slow.id());
+                assertThat(response.body().at("/failures/0/reason").asText()).isEqualTo("buffer-full");
+            }
+            for (Client reader : readers) {
+                assertThat(reader.ws().next(WAIT).text()).startsWith(pushes + ":");
+            }
+            pushes++;
+        }
+
+        assertThat(slowFailed).as("the slow reader's buffer filled").isTrue();
+        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
+        JsonNode cleanup = functions.received("/cleanup").get(0);
+        assertThat(cleanup.at("/websocket/secConnectionID").asText()).isEqualTo(slow.id());
+        assertThat(cleanup.get("closeCode").asInt()).isEqualTo(1013);
+        assertThat(cleanup.get("closedBy").asText()).isEqualTo("slow-consumer");
+        // what the gateway held for the slow reader stayed near its limit: one message over at most
+        assertThat(maxBuffered).isLessThanOrEqualTo(64 * 1024 + 2 * 4100);
+        // the others keep receiving after it is gone
+        gateway.push(groupPush("busy", "after"));
+        for (Client reader : readers) {
+            assertThat(reader.ws().next(WAIT).text()).isEqualTo("after");
+        }
+        // the slow reader, reading again, finds what fitted and then the 1013 close
+        slow.ws().reading(true);
+        assertThat(slow.ws().awaitClose(WAIT).code()).isEqualTo(1013);
+    }
+
+    private String lastRegisteredId() {
+        List<JsonNode> registered = functions.received("/register");
+        return registered
+                .get(registered.size() - 1)
+                .at("/websocket/secConnectionID")
+                .asText();
+    }
+
+    @Test
+    void unreadDataDoesNotGrowTheHeap() {
+        LimitsConfig limits = LimitsConfig.builder()
+                .outboundBufferBytes(256 * 1024)
+                .closeTimeout(Duration.ofMillis(500))
+                .build();
+        start(GatewayConfig.builder().limits(limits));
+        Client slow = connect("/chat?groups=firehose");
+        slow.ws().reading(false);
+        long before = usedHeapAfterGc();
+        String payload = "y".repeat(32 * 1024);
+
+        int failed = 0;
+        for (int i = 0; i < 1000; i++) { // 32 MB in all
+            failed += gateway.push(groupPush("firehose", payload))
+                            .body()
+                            .path("failed")
+                            .asInt()
+                    + gateway.push(allPush(payload)).body().path("failed").asInt();
+        }
+        long after = usedHeapAfterGc();
+
+        assertThat(failed).isGreaterThan(0);
+        assertThat(after - before).as("heap growth in bytes").isLessThan(16L * 1024 * 1024);
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    @Test
+    void pagingWhileConnectionsComeAndGoReturnsEveryStayingConnectionOnce() {
+        start(GatewayConfig.builder());
+        List<Client> initial = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            initial.add(connect("/chat"));
+        }
+        Set<String> closed = new HashSet<>();
+        List<String> returned = new ArrayList<>();
+        String cursor = null;
+        int page = 0;
+        do {
+            PushResponse response = get("/connections?limit=40" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(response.status()).isEqualTo(200);
+            response.body()
+                    .get("connections")
+                    .forEach(c -> returned.add(c.get("secConnectionID").asText()));
+            cursor = response.body().get("nextCursor").isNull()
+                    ? null
+                    : response.body().get("nextCursor").asText();
+            // between pages: some close, some new ones arrive
+            Client leaving = initial.get(page * 7 % initial.size());
+            if (closed.add(leaving.id())) {
+                leaving.ws().close(1000, "bye");
+                leaving.ws().awaitClose(WAIT);
+            }
+            connect("/chat");
+            page++;
+        } while (cursor != null);
+
+        assertThat(returned).doesNotHaveDuplicates();
+        for (Client client : initial) {
+            if (!closed.contains(client.id())) {
+                assertThat(returned).contains(client.id());
+            }
+        }
+        assertThat(get("/connections?route=/other").body().get("connections")).isEmpty();
+    }
+
+    @Test
+    void badInputGetsItsStatusAndErrNo() {
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().maxContextBytes(256).build()));
+        Client a = connect("/chat");
+
+        PushResponse invalidName = gateway.push(action("join", a.id(), "no spaces allowed"));
+        PushResponse unknownGroup = get("/groups/" + URLEncoder.encode("nobody-here", StandardCharsets.UTF_8));
+        PushResponse badCursor = get("/connections?cursor=bm9wZQ");
+        PushResponse badLimit = get("/connections?limit=0");
+        PushResponse joinGone = gateway.push(action("join", "test.gone", "room"));
+        WsClient.Refused bigContext =
+                WsClient.to(gateway.ws("/chat?user=u1&pad=" + "p".repeat(400))).refused();
+
+        assertThat(invalidName.status()).isEqualTo(400);
+        assertThat(invalidName.errNo()).isEqualTo(4001);
+        assertThat(invalidName.body().get("errMsg").asText()).contains("websocket.group");
+        assertThat(unknownGroup.status()).isEqualTo(404);
+        assertThat(unknownGroup.errNo()).isEqualTo(4041);
+        assertThat(badCursor.status()).isEqualTo(400);
+        assertThat(badCursor.errNo()).isEqualTo(4001);
+        assertThat(badCursor.body().get("errMsg").asText()).startsWith("cursor:");
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(joinGone.status()).isEqualTo(410);
+        assertThat(bigContext.status()).isEqualTo(403);
+        assertThat(bigContext.body()).contains("\"errNo\":4032");
+    }
+
+    @Test
+    void tooManyGroupsForOneConnectionIsRefused() {
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().maxGroupsPerConnection(2).build()));
+        Client a = connect("/chat?groups=g1,g2");
+
+        PushResponse third = gateway.push(action("join", a.id(), "g3"));
+
+        assertThat(third.status()).isEqualTo(400);
+        assertThat(third.body().get("errMsg").asText()).contains("max-groups-per-connection");
+        assertThat(WsClient.to(gateway.ws("/chat?groups=a,b,c")).refused().status())
+                .isEqualTo(403);
+    }
+}
