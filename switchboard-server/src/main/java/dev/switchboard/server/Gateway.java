@@ -158,6 +158,7 @@ public final class Gateway implements AutoCloseable {
         private Ticker ticker = Ticker.systemTicker();
         private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private @Nullable Transport transport;
+        private @Nullable StaticContent staticContent;
 
         private Builder(GatewayConfig config) {
             this.config = config;
@@ -178,6 +179,12 @@ public final class Gateway implements AutoCloseable {
         /** Event loop threads (default: one per core, at least 2). */
         public Builder eventLoopThreads(int threads) {
             this.eventLoopThreads = threads;
+            return this;
+        }
+
+        /** Files served to plain HTTP GETs on the client listener outside the routes (e.g. a demo page). */
+        public Builder staticContent(StaticContent content) {
+            this.staticContent = content;
             return this;
         }
 
@@ -295,7 +302,8 @@ public final class Gateway implements AutoCloseable {
                     java.util.Collections.unmodifiableMap(sweepers),
                     ticker,
                     new AtomicInteger(),
-                    new AtomicBoolean());
+                    new AtomicBoolean(),
+                    staticContent);
         }
 
         private ServerBootstrap clientBootstrap(ClientServices services) {

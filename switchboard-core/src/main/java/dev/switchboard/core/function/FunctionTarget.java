@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Where a function lives. Written in config as a single string: an {@code http(s)://} URL, or
  * {@code java:fully.qualified.Class#method}.
  */
-public sealed interface FunctionTarget permits FunctionTarget.Http, FunctionTarget.Java {
+public sealed interface FunctionTarget permits FunctionTarget.Http, FunctionTarget.Java, FunctionTarget.Process {
 
     /** The form the target was written in. */
     String spec();
@@ -48,8 +48,43 @@ public sealed interface FunctionTarget permits FunctionTarget.Http, FunctionTarg
         }
     }
 
+    /**
+     * A handler in a local Python or Node file, run by a pool of worker processes.
+     *
+     * @param language the runtime
+     * @param file the handler file, relative to the working directory or absolute
+     * @param handler the function name in the file; {@code main_handler} by default, as in SCF
+     */
+    record Process(Language language, String file, String handler) implements FunctionTarget {
+        /** The handler name SCF uses when none is given. */
+        public static final String DEFAULT_HANDLER = "main_handler";
+
+        @Override
+        public String spec() {
+            return language.prefix() + file + (handler.equals(DEFAULT_HANDLER) ? "" : ":" + handler);
+        }
+    }
+
+    /** The process runtimes. */
+    enum Language {
+        PYTHON("python:"),
+        NODE("node:");
+
+        private final String prefix;
+
+        Language(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** The target prefix, e.g. {@code python:}. */
+        public String prefix() {
+            return prefix;
+        }
+    }
+
     /** What a target must look like, for error messages. */
-    String EXPECTED = "an http(s):// URL or java:fully.qualified.Class#method";
+    String EXPECTED = "an http(s):// URL, java:fully.qualified.Class#method, python:file.py[:handler]"
+            + " or node:file.js[:handler]";
 
     /**
      * Parses a target.
@@ -79,13 +114,40 @@ public sealed interface FunctionTarget permits FunctionTarget.Http, FunctionTarg
             }
             return new Java(matcher.group(1), matcher.group(2));
         }
+        for (Language language : Language.values()) {
+            if (spec.startsWith(language.prefix())) {
+                return parseProcess(language, spec);
+            }
+        }
         throw new IllegalArgumentException("'" + spec + "' (expected: " + EXPECTED + ")");
+    }
+
+    private static Process parseProcess(Language language, String spec) {
+        String rest = spec.substring(language.prefix().length());
+        String file = rest;
+        String handler = Process.DEFAULT_HANDLER;
+        int colon = rest.lastIndexOf(':');
+        if (colon >= 0) {
+            file = rest.substring(0, colon);
+            handler = rest.substring(colon + 1);
+            if (!JavaPattern.IDENTIFIER.matcher(handler).matches()) {
+                throw new IllegalArgumentException("'" + spec + "': handler '" + handler
+                        + "' is not a function name (expected: " + language.prefix() + "file[:handler])");
+            }
+        }
+        if (file.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "'" + spec + "' names no file (expected: " + language.prefix() + "file[:handler])");
+        }
+        return new Process(language, file, handler);
     }
 
     /** Holder so the pattern is compiled once. */
     final class JavaPattern {
         static final Pattern PATTERN = Pattern.compile(
                 "((?:[\\p{L}_$][\\p{L}\\p{N}_$]*\\.)*[\\p{L}_$][\\p{L}\\p{N}_$]*)#([\\p{L}_$][\\p{L}\\p{N}_$]*)");
+
+        static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
         private JavaPattern() {}
     }

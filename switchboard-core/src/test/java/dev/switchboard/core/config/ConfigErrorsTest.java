@@ -326,16 +326,16 @@ class ConfigErrorsTest {
         void unknownScheme() {
             assertRejected(
                     route("functions: {register: 'ftp://127.0.0.1/register'}"),
-                    "routes[0].functions.register: 'ftp://127.0.0.1/register' (expected: an http(s):// URL or"
-                            + " java:fully.qualified.Class#method)");
+                    "routes[0].functions.register: 'ftp://127.0.0.1/register' (expected: an http(s):// URL,"
+                            + " java:fully.qualified.Class#method, python:file.py[:handler] or node:file.js[:handler])");
         }
 
         @Test
         void urlWithoutHost() {
             assertRejected(
                     route("functions: {transfer: 'http:///transfer'}"),
-                    "routes[0].functions.transfer: 'http:///transfer' has no host (expected: an http(s):// URL or"
-                            + " java:fully.qualified.Class#method)");
+                    "routes[0].functions.transfer: 'http:///transfer' has no host (expected: an http(s):// URL,"
+                            + " java:fully.qualified.Class#method, python:file.py[:handler] or node:file.js[:handler])");
         }
 
         @Test

@@ -99,7 +99,6 @@ class FunctionTargetTest {
                 "ftp://example.com/f",
                 "ws://example.com/f",
                 "127.0.0.1:9000/transfer",
-                "python:functions/transfer.py",
                 "com.example.Chat#transfer",
             })
     void rejectsOtherForms(String spec) {
@@ -137,5 +136,25 @@ class FunctionTargetTest {
     void highestPortIsAccepted() {
         assertThat(((FunctionTarget.Http) FunctionTarget.parse("http://example.com:65535/f")).port())
                 .isEqualTo(65535);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"python:", "node::main_handler", "python:file.py:not-a-name"})
+    void rejectsProcessTargetsWithoutFileOrWithABadHandler(String spec) {
+        assertThatThrownBy(() -> FunctionTarget.parse(spec))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("'" + spec + "'")
+                .hasMessageContaining("file[:handler]");
+    }
+
+    @Test
+    void processTargetsDefaultToMainHandler() {
+        assertThat(FunctionTarget.parse("python:functions/transfer.py"))
+                .isEqualTo(new FunctionTarget.Process(
+                        FunctionTarget.Language.PYTHON, "functions/transfer.py", "main_handler"));
+        assertThat(FunctionTarget.parse("node:/srv/chat.js:onMessage"))
+                .isEqualTo(new FunctionTarget.Process(FunctionTarget.Language.NODE, "/srv/chat.js", "onMessage"));
+        assertThat(FunctionTarget.parse("node:/srv/chat.js:onMessage").spec()).isEqualTo("node:/srv/chat.js:onMessage");
+        assertThat(FunctionTarget.parse("python:a.py").spec()).isEqualTo("python:a.py");
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal.client;
 
 import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.server.StaticContent;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
@@ -11,6 +12,7 @@ import io.netty.util.concurrent.Ticker;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the client endpoint's handlers share: routes, limits, the registry, cleanup delivery, the
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param routes routes by exact path
  * @param unfinished connections accepted whose cleanup has not been dispatched yet
  * @param draining set when the node stops accepting connections
+ * @param staticContent files served to plain GETs outside the routes, if any
  */
 public record ClientServices(
         String nodeId,
@@ -32,7 +35,8 @@ public record ClientServices(
         Map<EventExecutor, ConnectionSweeper> sweepers,
         Ticker ticker,
         AtomicInteger unfinished,
-        AtomicBoolean draining) {
+        AtomicBoolean draining,
+        @Nullable StaticContent staticContent) {
 
     /** The sweeper of the event loop {@code channel} runs on. */
     ConnectionSweeper sweeper(Channel channel) {

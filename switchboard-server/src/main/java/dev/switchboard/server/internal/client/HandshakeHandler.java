@@ -3,22 +3,28 @@ package dev.switchboard.server.internal.client;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.model.ConnectionId;
+import dev.switchboard.server.StaticContent;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.Route;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +65,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         services.sweeper(ctx.channel()).forget(ctx.channel());
+        if (serveStatic(ctx, request)) {
+            return;
+        }
         try {
             Route route = check(ctx.channel(), request);
             ctx.channel().config().setAutoRead(false);
@@ -73,6 +82,35 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             }
             JsonResponses.sendAndClose(ctx, response);
         }
+    }
+
+    /** Answers a plain GET outside the routes from the static content; true when it did. */
+    private boolean serveStatic(ChannelHandlerContext ctx, FullHttpRequest request) {
+        StaticContent content = services.staticContent();
+        if (content == null
+                || !HttpMethod.GET.equals(request.method())
+                || request.decoderResult().isFailure()) {
+            return false;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (services.routes().containsKey(path)) {
+            return false;
+        }
+        Optional<StaticContent.Resource> resource = content.find(path);
+        if (resource.isEmpty()) {
+            return false;
+        }
+        request.release();
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(resource.get().body()));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, resource.get().contentType())
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, resource.get().body().length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        JsonResponses.sendAndClose(ctx, response);
+        return true;
     }
 
     private Route check(Channel channel, FullHttpRequest request) {
