@@ -76,6 +76,7 @@ public final class ConfigLoader {
                 root.duration("cleanup-retry-for", GatewayConfig.DEFAULT_CLEANUP_RETRY_FOR, Duration.ofMillis(1)));
         builder.routes(
                 root.objects("routes").stream().map(ConfigLoader::readRoute).toList());
+        builder.runtimes(root.object("runtimes").map(ConfigLoader::readRuntimes).orElse(RuntimesConfig.defaults()));
         root.object("tls").ifPresent(tls -> {
             notSupported(tls, "cert", "TLS");
             notSupported(tls, "key", "TLS");
@@ -96,6 +97,16 @@ public final class ConfigLoader {
                 node.size("max-body-bytes", PushConfig.DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE));
         node.finish();
         return push;
+    }
+
+    private static RuntimesConfig readRuntimes(ConfigNode node) {
+        RuntimesConfig runtimes = RuntimesConfig.builder()
+                .workers(node.integer("workers", RuntimesConfig.DEFAULT_WORKERS, 1, RuntimesConfig.MAX_WORKERS))
+                .python(node.string("python", RuntimesConfig.DEFAULT_PYTHON))
+                .node(node.string("node", RuntimesConfig.DEFAULT_NODE))
+                .build();
+        node.finish();
+        return runtimes;
     }
 
     private static LimitsConfig readLimits(ConfigNode node) {

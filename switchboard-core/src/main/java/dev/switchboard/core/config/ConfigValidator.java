@@ -32,6 +32,7 @@ final class ConfigValidator {
                     "push.listen: " + push.listen() + " is the same as listen (expected: another port)");
         }
         validateLimits(config.limits());
+        validateRuntimes(config.runtimes());
         positive("shutdown-timeout", config.shutdownTimeout());
         positive("cleanup-retry-for", config.cleanupRetryFor());
         if (config.routes().isEmpty()) {
@@ -64,6 +65,19 @@ final class ConfigValidator {
             positive(key + ".timeouts.register", route.registerTimeout());
             positive(key + ".timeouts.transfer", route.transferTimeout());
             positive(key + ".timeouts.cleanup", route.cleanupTimeout());
+        }
+    }
+
+    private static void validateRuntimes(RuntimesConfig runtimes) {
+        if (runtimes.workers() < 1 || runtimes.workers() > RuntimesConfig.MAX_WORKERS) {
+            throw new ConfigException(
+                    "runtimes.workers: " + runtimes.workers() + " (expected: 1 to " + RuntimesConfig.MAX_WORKERS + ")");
+        }
+        if (runtimes.python().isBlank()) {
+            throw new ConfigException("runtimes.python: empty (expected: a command such as python3)");
+        }
+        if (runtimes.node().isBlank()) {
+            throw new ConfigException("runtimes.node: empty (expected: a command such as node)");
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param shutdownTimeout how long a graceful stop waits for cleanups before giving up
  * @param cleanupRetryFor how long a failing cleanup is retried before it is given up and logged
  * @param routes the WebSocket endpoints
+ * @param runtimes the local process runtimes for {@code python:} and {@code node:} functions
  */
 public record GatewayConfig(
         String nodeId,
@@ -22,7 +23,8 @@ public record GatewayConfig(
         LimitsConfig limits,
         Duration shutdownTimeout,
         Duration cleanupRetryFor,
-        List<RouteConfig> routes) {
+        List<RouteConfig> routes,
+        RuntimesConfig runtimes) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -45,7 +47,8 @@ public record GatewayConfig(
                 .limits(limits)
                 .shutdownTimeout(shutdownTimeout)
                 .cleanupRetryFor(cleanupRetryFor)
-                .routes(routes);
+                .routes(routes)
+                .runtimes(runtimes);
     }
 
     /** Builds {@link GatewayConfig}. */
@@ -57,6 +60,7 @@ public record GatewayConfig(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration cleanupRetryFor = DEFAULT_CLEANUP_RETRY_FOR;
         private List<RouteConfig> routes = List.of();
+        private RuntimesConfig runtimes = RuntimesConfig.defaults();
 
         private Builder() {}
 
@@ -95,6 +99,12 @@ public record GatewayConfig(
             return this;
         }
 
+        /** The process runtimes for {@code python:} and {@code node:} functions. */
+        public Builder runtimes(RuntimesConfig value) {
+            this.runtimes = value;
+            return this;
+        }
+
         public Builder route(RouteConfig value) {
             this.routes = new java.util.ArrayList<>(routes);
             this.routes.add(value);
@@ -108,7 +118,7 @@ public record GatewayConfig(
          */
         public GatewayConfig build() {
             GatewayConfig config =
-                    new GatewayConfig(nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes);
+                    new GatewayConfig(nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes, runtimes);
             ConfigValidator.validate(config);
             return config;
         }

@@ -41,7 +41,7 @@ class ConfigErrorsTest {
             assertRejected(
                     ROUTE + "lissen: 0.0.0.0:8080\n",
                     "lissen: unknown key (expected one of: cleanup-retry-for, cluster, limits, listen, node-id,"
-                            + " push, routes, shutdown-timeout, tls)");
+                            + " push, routes, runtimes, shutdown-timeout, tls)");
         }
 
         @Test
