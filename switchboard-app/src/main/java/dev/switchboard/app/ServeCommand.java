@@ -63,8 +63,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "A jar (or classes directory) holding java: functions; may be repeated.")
     List<Path> functionJars = new ArrayList<>();
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            defaultValue = "${env:SWITCHBOARD_LOG_FORMAT:-human}",
+            description = "human (default) or json: one JSON object per line (env SWITCHBOARD_LOG_FORMAT).")
+    LogFormat logFormat = LogFormat.HUMAN;
+
     @Override
     public Integer call() throws InterruptedException {
+        logFormat.apply();
         GatewayConfig gatewayConfig;
         Gateway gateway;
         JavaFunctionInvokerFactory javaFunctions;
@@ -85,9 +93,9 @@ final class ServeCommand implements Callable<Integer> {
             javaFunctions.close();
             return CONFIG_ERROR;
         }
-        printBanner(gateway);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
+        printBanner(gateway);
         stop.await();
         System.out.println("switchboard: stopping (closing connections, delivering cleanups)...");
         gateway.close();

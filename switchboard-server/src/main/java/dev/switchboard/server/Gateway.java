@@ -21,6 +21,7 @@ import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -101,6 +102,11 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /** The node's metrics in Prometheus text format, as {@code GET /metrics} serves them. */
+    public String scrapeMetrics() {
+        return services.metrics().scrape();
+    }
+
     /** Open connections right now. */
     public int openConnections() {
         return services.registry().size();
@@ -133,6 +139,7 @@ public final class Gateway implements AutoCloseable {
         }
         pushChannel.close().syncUninterruptibly();
         invokers.forEach(FunctionInvoker::close);
+        services.metrics().close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -207,8 +214,9 @@ public final class Gateway implements AutoCloseable {
                 List<FunctionInvokerFactory> all = new ArrayList<>();
                 all.add(new HttpFunctionInvokerFactory(group, chosen));
                 all.addAll(factories);
-                Map<String, Route> routes = buildRoutes(all, invokers);
-                ClientServices services = services(group, routes);
+                GatewayMetrics metrics = new GatewayMetrics();
+                Map<String, Route> routes = buildRoutes(all, invokers, metrics);
+                ClientServices services = services(group, routes, metrics);
                 Channel client =
                         bind(chosen, group, config.listen().toSocketAddress(), "listen", clientBootstrap(services));
                 Channel push;
@@ -218,12 +226,7 @@ public final class Gateway implements AutoCloseable {
                             group,
                             config.push().listen().toSocketAddress(),
                             "push.listen",
-                            new ServerBootstrap()
-                                    .childHandler(new PushChannelInitializer(
-                                            config.push(),
-                                            services.registry(),
-                                            services.groups(),
-                                            services.draining())));
+                            new ServerBootstrap().childHandler(new PushChannelInitializer(config.push(), services)));
                 } catch (RuntimeException e) {
                     client.close().syncUninterruptibly();
                     throw e;
@@ -242,7 +245,8 @@ public final class Gateway implements AutoCloseable {
             }
         }
 
-        private Map<String, Route> buildRoutes(List<FunctionInvokerFactory> factories, List<FunctionInvoker> invokers) {
+        private Map<String, Route> buildRoutes(
+                List<FunctionInvokerFactory> factories, List<FunctionInvoker> invokers, GatewayMetrics metrics) {
             Map<String, Route> routes = new LinkedHashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
                 RouteConfig route = config.routes().get(i);
@@ -254,7 +258,8 @@ public final class Gateway implements AutoCloseable {
                                 new TencentDialect(route.transferAction()),
                                 invoker(route.register(), key + "register", factories, invokers),
                                 invoker(route.transfer(), key + "transfer", factories, invokers),
-                                invoker(route.cleanup(), key + "cleanup", factories, invokers)));
+                                invoker(route.cleanup(), key + "cleanup", factories, invokers),
+                                metrics.route(route.path())));
             }
             return Map.copyOf(routes);
         }
@@ -282,7 +287,7 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException(key + ": '" + target.spec() + "' (expected: a target this build can run)");
         }
 
-        private ClientServices services(EventLoopGroup group, Map<String, Route> routes) {
+        private ClientServices services(EventLoopGroup group, Map<String, Route> routes, GatewayMetrics metrics) {
             LimitsConfig limits = config.limits();
             Map<EventExecutor, ConnectionSweeper> sweepers = new IdentityHashMap<>();
             Duration tick = ConnectionSweeper.tickFor(limits);
@@ -303,7 +308,8 @@ public final class Gateway implements AutoCloseable {
                     ticker,
                     new AtomicInteger(),
                     new AtomicBoolean(),
-                    staticContent);
+                    staticContent,
+                    metrics);
         }
 
         private ServerBootstrap clientBootstrap(ClientServices services) {

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.WsClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,13 +44,22 @@ class CliTest {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        int n = processes.size();
+        // output goes to files: the JDK may drop what a pipe still holds when the process exits
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("stdout-" + n).toFile())
+                .redirectError(dir.resolve("stderr-" + n).toFile())
+                .start();
         processes.add(process);
         return process;
     }
 
-    private static List<String> lines(java.io.InputStream stream) throws IOException {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    private List<String> stdout(Process process) throws IOException {
+        return Files.readAllLines(dir.resolve("stdout-" + processes.indexOf(process)), StandardCharsets.UTF_8);
+    }
+
+    private List<String> stderr(Process process) throws IOException {
+        return Files.readAllLines(dir.resolve("stderr-" + processes.indexOf(process)), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -66,7 +71,7 @@ class CliTest {
 
         assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(lines(process.getErrorStream()))
+        assertThat(stderr(process))
                 .containsExactly(
                         "switchboard: limits.idle-timeout: '10x' (expected: a duration like 500ms, 3s, 2m, 1h or 1d)");
     }
@@ -77,7 +82,7 @@ class CliTest {
 
         assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        List<String> err = lines(process.getErrorStream());
+        List<String> err = stderr(process);
         assertThat(err).hasSize(1);
         assertThat(err.get(0)).startsWith("switchboard: ").contains("nope.yaml").contains("cannot be read");
     }
@@ -86,11 +91,11 @@ class CliTest {
     void versionAndHelp() throws Exception {
         Process version = run("version");
         assertThat(version.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(lines(version.getInputStream()).get(0)).startsWith("switchboard ");
+        assertThat(stdout(version).get(0)).startsWith("switchboard ");
 
         Process help = run("serve", "--help");
         assertThat(help.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(String.join("\n", lines(help.getInputStream())))
+        assertThat(String.join("\n", stdout(help)))
                 .contains("--config")
                 .contains("--listen")
                 .contains("--push-listen");
@@ -150,28 +155,53 @@ class CliTest {
         }
     }
 
-    /** Reads stdout until the banner names the client URL of {@code path}. */
-    private static URI clientUrl(Process process, String path) throws InterruptedException {
-        BlockingQueue<String> urls = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher matcher = CLIENT_URL.matcher(line);
-                    if (matcher.find()) {
-                        urls.add(matcher.group(1));
-                    }
-                }
-            } catch (IOException e) {
-                // process ended
+    @Test
+    void jsonLogLinesParseAndCarryTheConnectionId() throws Exception {
+        Process process =
+                run("serve", "--log-format", "json", "--listen", "127.0.0.1:0", "--push-listen", "127.0.0.1:0");
+        URI echo = clientUrl(process, "/echo");
+        try (WsClient client = WsClient.open(echo)) {
+            client.sendText("x");
+            client.next(WAIT);
+            client.close(1000, "bye");
+            client.awaitClose(WAIT);
+        }
+        process.destroy();
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+
+        List<JsonNode> logLines = new ArrayList<>();
+        for (String line : stdout(process)) {
+            if (line.startsWith("{")) {
+                logLines.add(dev.switchboard.core.json.Json.mapper().readTree(line));
             }
+        }
+        assertThat(logLines).allSatisfy(log -> {
+            assertThat(log.has("level")).isTrue();
+            assertThat(log.has("formattedMessage")).isTrue();
         });
-        reader.setDaemon(true);
-        reader.start();
-        String url = urls.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(url).as("the banner's client URL").isNotNull().endsWith(path);
-        await().atMost(WAIT).until(process::isAlive);
+        assertThat(logLines)
+                .anyMatch(log -> log.path("formattedMessage").asText().startsWith("stopped"));
+        JsonNode closed = logLines.stream()
+                .filter(log -> log.path("formattedMessage").asText().startsWith("closed by client"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(closed.get("kvpList").toString()).contains("\"conn\":\"").contains("\"route\":\"/echo\"");
+    }
+
+    /** Waits until the banner in stdout names the client URL of {@code path}. */
+    private URI clientUrl(Process process, String path) {
+        String url = await().atMost(WAIT)
+                .until(
+                        () -> stdout(process).stream()
+                                .map(CLIENT_URL::matcher)
+                                .filter(Matcher::find)
+                                .map(matcher -> matcher.group(1))
+                                .filter(found -> found.endsWith(path))
+                                .findFirst()
+                                .orElse(null),
+                        found -> found != null);
+        assertThat(process.isAlive()).isTrue();
         return URI.create(url.replace("localhost", "127.0.0.1"));
     }
 }

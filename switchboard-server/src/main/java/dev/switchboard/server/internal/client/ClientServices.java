@@ -6,6 +6,7 @@ import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
@@ -36,7 +37,8 @@ public record ClientServices(
         Ticker ticker,
         AtomicInteger unfinished,
         AtomicBoolean draining,
-        @Nullable StaticContent staticContent) {
+        @Nullable StaticContent staticContent,
+        GatewayMetrics metrics) {
 
     /** The sweeper of the event loop {@code channel} runs on. */
     ConnectionSweeper sweeper(Channel channel) {

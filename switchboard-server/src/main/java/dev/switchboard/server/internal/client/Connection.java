@@ -31,6 +31,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,6 +73,7 @@ public final class Connection implements LiveConnection {
     private final TransferPump pump;
     private final LongAdder messagesOut = new LongAdder();
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean slowConsumer = new AtomicBoolean();
 
     private volatile State state = State.OPEN;
     private volatile long lastActiveNanos;
@@ -169,9 +171,13 @@ public final class Connection implements LiveConnection {
     void open() {
         channel.attr(KEY).set(this);
         services.unfinished().incrementAndGet();
+        route.metrics().opened();
         services.registry().add(this);
         services.sweeper(channel).track(this);
-        log.debug("conn={} route={} open from {} subprotocol={}", id, route.path(), sourceIp, subprotocol);
+        log.atDebug()
+                .addKeyValue("conn", id)
+                .addKeyValue("route", route.path())
+                .log("open from {} subprotocol={}", sourceIp, subprotocol);
     }
 
     @Override
@@ -189,17 +195,19 @@ public final class Connection implements LiveConnection {
                 : new BinaryWebSocketFrame(payload);
         channel.writeAndFlush(frame, channel.voidPromise());
         messagesOut.increment();
+        route.metrics().messageOut(message.size());
         lastActiveNanos = services.ticker().nanoTime();
         return SendResult.SENT;
     }
 
     private void onBufferFull() {
-        if (services.limits().slowConsumer() == SlowConsumerPolicy.CLOSE) {
-            log.info(
-                    "conn={} route={} outbound buffer full ({} bytes): closing as a slow consumer",
-                    id,
-                    route.path(),
-                    services.limits().outboundBufferBytes());
+        if (services.limits().slowConsumer() == SlowConsumerPolicy.CLOSE && slowConsumer.compareAndSet(false, true)) {
+            log.atInfo()
+                    .addKeyValue("conn", id)
+                    .addKeyValue("route", route.path())
+                    .log(
+                            "outbound buffer full ({} bytes): closing as a slow consumer",
+                            services.limits().outboundBufferBytes());
             close(SLOW_CONSUMER);
         }
     }
@@ -219,6 +227,7 @@ public final class Connection implements LiveConnection {
             return;
         }
         messagesIn++;
+        route.metrics().messageIn(message.size());
         lastActiveNanos = services.ticker().nanoTime();
         pump.offer(message);
     }
@@ -288,17 +297,23 @@ public final class Connection implements LiveConnection {
         closeCause = cause;
         services.registry().remove(this);
         services.groups().leaveAll(this);
+        route.metrics().closed(cause);
+        if (cause.closedBy() == ClosedBy.SLOW_CONSUMER) {
+            route.metrics().slowConsumerClosed();
+        }
+        services.metrics().disconnected(route.path(), id, cause);
         services.sweeper(channel).untrack(this);
         channel.config().setAutoRead(true);
-        log.info(
-                "conn={} route={} closed by {}: {} {} (in {}, out {})",
-                id,
-                route.path(),
-                cause.closedBy().wireName(),
-                cause.code(),
-                cause.reason(),
-                messagesIn,
-                messagesOut.sum());
+        log.atInfo()
+                .addKeyValue("conn", id)
+                .addKeyValue("route", route.path())
+                .log(
+                        "closed by {}: {} {} (in {}, out {})",
+                        cause.closedBy().wireName(),
+                        cause.code(),
+                        cause.reason(),
+                        messagesIn,
+                        messagesOut.sum());
         pump.stop(cause.closedBy() == ClosedBy.TRANSFER_ERROR);
     }
 
@@ -336,7 +351,10 @@ public final class Connection implements LiveConnection {
         state = State.CLOSED;
         closeCause = cause;
         cleanupDispatched = true;
-        log.info("conn={} route={} lost before open: {}", id, route.path(), cause.reason());
+        log.atInfo()
+                .addKeyValue("conn", id)
+                .addKeyValue("route", route.path())
+                .log("lost before open: {}", cause.reason());
         services.cleanup().dispatch(route, id, sourceIp, context, cause, channel.eventLoop());
     }
 
@@ -344,7 +362,10 @@ public final class Connection implements LiveConnection {
     void onTransferOutcome(TransferOutcome outcome) {
         if (outcome instanceof TransferOutcome.Delivered delivered) {
             if (delivered.problem() != null) {
-                log.warn("conn={} route={} transfer reply ignored: {}", id, route.path(), delivered.problem());
+                log.atWarn()
+                        .addKeyValue("conn", id)
+                        .addKeyValue("route", route.path())
+                        .log("transfer reply ignored: {}", delivered.problem());
             }
             Message reply = delivered.reply();
             if (reply != null) {
@@ -352,12 +373,15 @@ public final class Connection implements LiveConnection {
             }
         } else if (outcome instanceof TransferOutcome.Failed failed) {
             boolean close = route.config().onTransferError() == OnTransferError.CLOSE;
-            log.warn(
-                    "conn={} route={} transfer failed: {}{}",
-                    id,
-                    route.path(),
-                    failed.reason(),
-                    close ? "; closing (on-transfer-error: close)" : "; message dropped (on-transfer-error: ignore)");
+            log.atWarn()
+                    .addKeyValue("conn", id)
+                    .addKeyValue("route", route.path())
+                    .log(
+                            "transfer failed: {}{}",
+                            failed.reason(),
+                            close
+                                    ? "; closing (on-transfer-error: close)"
+                                    : "; message dropped (on-transfer-error: ignore)");
             if (close) {
                 closeOnLoop(new CloseCause(CloseCause.INTERNAL_ERROR, "transfer failed", ClosedBy.TRANSFER_ERROR));
             }

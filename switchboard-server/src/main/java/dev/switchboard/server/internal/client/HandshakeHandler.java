@@ -74,6 +74,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             new Registration(ctx, request, route, ConnectionId.generate(services.nodeId()), services).start();
         } catch (SwitchboardException e) {
             log.info("handshake from {} for {} refused: {}", remoteIp(ctx.channel()), request.uri(), e.getMessage());
+            Route route = services.routes().get(new QueryStringDecoder(request.uri()).path());
+            String reason = e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            if (route == null) {
+                services.metrics().refusedWithoutRoute(reason);
+            } else {
+                route.metrics().connectRefused(reason);
+            }
             request.release();
             FullHttpResponse response = JsonResponses.error(ctx.alloc(), e.code(), e.getMessage());
             if (e.code() == ErrorCode.UPGRADE_REQUIRED) {

@@ -11,6 +11,8 @@ import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.metrics.FunctionOutcome;
+import dev.switchboard.server.internal.metrics.FunctionRole;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -79,9 +81,18 @@ final class Registration {
                 route.path(),
                 protocols,
                 headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+        long started = System.nanoTime();
         register.invoke(route.invocation(
                         event, route.config().registerTimeout(), ctx.channel().eventLoop()))
-                .thenAccept(result -> decide(route.dialect().registrationDecision(result, protocols)));
+                .thenAccept(result -> {
+                    RegistrationDecision decision = route.dialect().registrationDecision(result, protocols);
+                    FunctionOutcome outcome = decision instanceof RegistrationDecision.Refuse
+                                    && FunctionOutcome.of(result) == FunctionOutcome.OK
+                            ? FunctionOutcome.REFUSED
+                            : FunctionOutcome.of(result);
+                    route.metrics().invocation(FunctionRole.REGISTER, outcome, System.nanoTime() - started);
+                    decide(decision);
+                });
     }
 
     private void decide(RegistrationDecision decision) {
@@ -97,7 +108,11 @@ final class Registration {
     }
 
     private void refuse(RegistrationDecision.Refuse refuse) {
-        log.info("conn={} route={} refused from {}: {}", connectionId, route.path(), sourceIp, refuse.logReason());
+        route.metrics().connectRefused(refusalReason(refuse.errNo()));
+        log.atInfo()
+                .addKeyValue("conn", connectionId)
+                .addKeyValue("route", route.path())
+                .log("refused from {}: {}", sourceIp, refuse.logReason());
         JsonResponses.sendAndClose(
                 ctx, JsonResponses.error(ctx.alloc(), refuse.httpStatus(), refuse.errNo(), refuse.errMsg()));
     }
@@ -156,6 +171,7 @@ final class Registration {
             }
             installFrameHandlers(channel.pipeline(), deflate, maxMessageBytes);
             connection.open();
+            route.metrics().connectAccepted();
             for (String group : accept.groups()) {
                 services.groups().join(connection, group);
             }
@@ -163,6 +179,13 @@ final class Registration {
         });
         handshaker.handshake(channel, request, responseHeaders, written);
         warnIfSubprotocolDropped(accept, handshaker);
+    }
+
+    private static String refusalReason(int errNo) {
+        if (errNo == ErrorCode.REGISTRATION_FAILED.errNo()) {
+            return "function-error";
+        }
+        return errNo == ErrorCode.CONTEXT_TOO_LARGE.errNo() ? "context-too-large" : "function";
     }
 
     /** Why an accepting response cannot be honoured, or null when it can. */
@@ -197,13 +220,14 @@ final class Registration {
 
     private void warnIfSubprotocolDropped(RegistrationDecision.Accept accept, WebSocketServerHandshaker handshaker) {
         if (accept.subprotocol() != null && handshaker.selectedSubprotocol() == null) {
-            log.warn(
-                    "conn={} route={} registration chose subprotocol '{}' which the client did not offer ({});"
-                            + " the handshake carries none",
-                    connectionId,
-                    route.path(),
-                    accept.subprotocol(),
-                    request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "none"));
+            log.atWarn()
+                    .addKeyValue("conn", connectionId)
+                    .addKeyValue("route", route.path())
+                    .log(
+                            "registration chose subprotocol '{}' which the client did not offer ({});"
+                                    + " the handshake carries none",
+                            accept.subprotocol(),
+                            request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "none"));
         }
     }
 

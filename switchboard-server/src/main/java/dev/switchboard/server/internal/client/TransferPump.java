@@ -6,6 +6,8 @@ import dev.switchboard.core.function.FunctionResult;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.MessageEvent;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.metrics.FunctionOutcome;
+import dev.switchboard.server.internal.metrics.FunctionRole;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +49,7 @@ final class TransferPump {
             return;
         }
         if (inFlight < maxInFlight && isQueueEmpty()) {
+            route.metrics().queueDepth(0);
             dispatch(message);
             return;
         }
@@ -55,14 +58,13 @@ final class TransferPump {
         }
         queue.add(message);
         queuedBytes += message.size();
+        route.metrics().queueDepth(queue.size());
         if (!paused && (queue.size() >= limits.inboundQueueMessages() || queuedBytes >= limits.inboundQueueBytes())) {
             paused = true;
-            log.trace(
-                    "conn={} pause queue={} bytes={} inFlight={}",
-                    connection.id(),
-                    queue.size(),
-                    queuedBytes,
-                    inFlight);
+            log.atTrace()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .log("pause queue={} bytes={} inFlight={}", queue.size(), queuedBytes, inFlight);
             connection.pauseReading();
         }
     }
@@ -74,11 +76,10 @@ final class TransferPump {
     void stop(boolean dropQueued) {
         stopped = true;
         if (dropQueued && queue != null && !queue.isEmpty()) {
-            log.warn(
-                    "conn={} route={} {} queued messages not delivered: the connection closed",
-                    connection.id(),
-                    route.path(),
-                    queue.size());
+            log.atWarn()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", route.path())
+                    .log("{} queued messages not delivered: the connection closed", queue.size());
             queue.clear();
             queuedBytes = 0;
         }
@@ -93,11 +94,13 @@ final class TransferPump {
         inFlight++;
         MessageEvent event = new MessageEvent(
                 route.requestContext(connection.sourceIp()), connection.id(), message, connection.context());
+        long started = System.nanoTime();
         transfer.invoke(route.invocation(event, route.config().transferTimeout(), loop))
-                .thenAccept(this::onResult);
+                .thenAccept(result -> onResult(result, started));
     }
 
-    private void onResult(FunctionResult result) {
+    private void onResult(FunctionResult result, long started) {
+        route.metrics().invocation(FunctionRole.TRANSFER, FunctionOutcome.of(result), System.nanoTime() - started);
         inFlight--;
         connection.onTransferOutcome(route.dialect().transferOutcome(result));
         drain();
@@ -121,7 +124,10 @@ final class TransferPump {
         int size = queue == null ? 0 : queue.size();
         if (paused && size <= limits.inboundQueueMessages() / 2 && queuedBytes <= limits.inboundQueueBytes() / 2) {
             paused = false;
-            log.trace("conn={} resume queue={} bytes={} inFlight={}", connection.id(), size, queuedBytes, inFlight);
+            log.atTrace()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .log("resume queue={} bytes={} inFlight={}", size, queuedBytes, inFlight);
             connection.resumeReading();
         }
         if (stopped && inFlight == 0 && size == 0) {

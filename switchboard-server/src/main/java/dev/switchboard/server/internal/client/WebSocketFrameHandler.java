@@ -70,17 +70,30 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
         if (error instanceof CorruptedWebSocketFrameException corrupted) {
             int code = corrupted.closeStatus().code();
-            log.info("conn={} protocol error from client ({}): {}", connection.id(), code, corrupted.getMessage());
+            log.atInfo()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .log("protocol error from client ({}): {}", code, corrupted.getMessage());
             connection.closeOnLoop(new CloseCause(code, reasonFor(code), ClosedBy.SERVER));
         } else if (error instanceof TooLongFrameException) {
-            log.info("conn={} message larger than max-message-bytes: {}", connection.id(), error.getMessage());
+            log.atInfo()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .log("message larger than max-message-bytes: {}", error.getMessage());
             connection.closeOnLoop(
                     new CloseCause(CloseCause.MESSAGE_TOO_BIG, reasonFor(CloseCause.MESSAGE_TOO_BIG), ClosedBy.SERVER));
         } else if (error instanceof IOException) {
-            log.debug("conn={} socket error: {}", connection.id(), error.toString());
+            log.atDebug()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .log("socket error: {}", error.toString());
             ctx.close();
         } else {
-            log.warn("conn={} unexpected error; closing", connection.id(), error);
+            log.atWarn()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .setCause(error)
+                    .log("unexpected error; closing");
             connection.closeOnLoop(new CloseCause(CloseCause.INTERNAL_ERROR, "internal error", ClosedBy.SERVER));
         }
     }

@@ -5,6 +5,8 @@ import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.FunctionResult;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.CloseEvent;
+import dev.switchboard.server.internal.metrics.FunctionOutcome;
+import dev.switchboard.server.internal.metrics.FunctionRole;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
@@ -124,46 +126,55 @@ public final class CleanupDispatcher {
         @Override
         public void run() {
             number++;
+            long started = System.nanoTime();
             cleanup.invoke(route.invocation(event, route.config().cleanupTimeout(), loop))
-                    .thenAccept(this::onResult);
+                    .thenAccept(result -> {
+                        route.metrics()
+                                .invocation(
+                                        FunctionRole.CLEANUP, FunctionOutcome.of(result), System.nanoTime() - started);
+                        onResult(result);
+                    });
         }
 
         private void onResult(FunctionResult result) {
             if (route.dialect().cleanupDelivered(result)) {
                 if (number > 1) {
-                    log.info(
-                            "conn={} route={} cleanup delivered on attempt {}",
-                            event.connectionId(),
-                            route.path(),
-                            number);
+                    log.atInfo()
+                            .addKeyValue("conn", event.connectionId())
+                            .addKeyValue("route", route.path())
+                            .log("cleanup delivered on attempt {}", number);
                 }
                 finished();
                 return;
             }
             long deadline = Math.min(retryUntilNanos, giveUpAtNanos);
             if (ticker.nanoTime() + backoffNanos > deadline) {
-                log.error(
-                        "conn={} route={} cleanup given up after {} attempts, last: {} (request {})",
-                        event.connectionId(),
-                        route.path(),
-                        number,
-                        result.describe(),
-                        event.requestContext().requestId());
+                log.atError()
+                        .addKeyValue("conn", event.connectionId())
+                        .addKeyValue("route", route.path())
+                        .log(
+                                "cleanup given up after {} attempts, last: {} (request {})",
+                                number,
+                                result.describe(),
+                                event.requestContext().requestId());
                 finished();
                 return;
             }
-            log.warn(
-                    "conn={} route={} cleanup attempt {} failed: {}; retrying in {} ms",
-                    event.connectionId(),
-                    route.path(),
-                    number,
-                    result.describe(),
-                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+            log.atWarn()
+                    .addKeyValue("conn", event.connectionId())
+                    .addKeyValue("route", route.path())
+                    .log(
+                            "cleanup attempt {} failed: {}; retrying in {} ms",
+                            number,
+                            result.describe(),
+                            TimeUnit.NANOSECONDS.toMillis(backoffNanos));
             try {
                 loop.schedule(this, backoffNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
-                log.error(
-                        "conn={} route={} cleanup given up: the node is stopping", event.connectionId(), route.path());
+                log.atError()
+                        .addKeyValue("conn", event.connectionId())
+                        .addKeyValue("route", route.path())
+                        .log("cleanup given up: the node is stopping");
                 finished();
                 return;
             }

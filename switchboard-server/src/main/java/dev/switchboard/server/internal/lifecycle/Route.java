@@ -6,20 +6,22 @@ import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.Invocation;
 import dev.switchboard.core.model.FunctionEvent;
 import dev.switchboard.core.model.RequestContext;
+import dev.switchboard.server.internal.metrics.RouteMetrics;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A route at run time: its config, its dialect and the invokers of its three functions (each
- * absent when the route does not configure it).
+ * absent when the route does not configure it), and its meters.
  */
 public record Route(
         RouteConfig config,
         Dialect dialect,
         @Nullable FunctionInvoker register,
         @Nullable FunctionInvoker transfer,
-        @Nullable FunctionInvoker cleanup) {
+        @Nullable FunctionInvoker cleanup,
+        RouteMetrics metrics) {
 
     /** The route's path. */
     public String path() {

@@ -21,12 +21,14 @@ import org.slf4j.LoggerFactory;
  * Checks {@code Authorization: Bearer <push.token>} on every request before its body is read,
  * comparing in constant time. Refused requests get 401 (errNo 4010) and the connection closes.
  * Health probes ({@code /healthz}, {@code /readyz}) need no token: load balancers cannot send one.
+ * Nor does the {@code /dashboard} page, which holds no data: it asks for the token and sends it
+ * with each of its requests.
  */
 @Sharable
 final class PushAuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PushAuthHandler.class);
     private static final AttributeKey<Boolean> REJECTED = AttributeKey.valueOf("switchboard.push.rejected");
-    private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz");
+    private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/dashboard");
 
     private final byte[] expected;
 

@@ -1,14 +1,12 @@
 package dev.switchboard.server.internal.push;
 
 import dev.switchboard.core.config.PushConfig;
-import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
-import dev.switchboard.server.internal.lifecycle.GroupRegistry;
+import dev.switchboard.server.internal.client.ClientServices;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /** The pipeline of a push listener connection: HTTP/1.1 keep-alive, token check, body limit, API. */
@@ -17,11 +15,15 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
     private final @Nullable PushAuthHandler auth;
     private final PushApiHandler api;
 
-    public PushChannelInitializer(
-            PushConfig config, ConnectionRegistry registry, GroupRegistry groups, AtomicBoolean draining) {
+    public PushChannelInitializer(PushConfig config, ClientServices services) {
         this.config = config;
         this.auth = config.token() == null ? null : new PushAuthHandler(config.token());
-        this.api = new PushApiHandler(new PushExecutor(registry, groups), new AdminApi(registry, groups), draining);
+        this.api = new PushApiHandler(
+                new PushExecutor(services.registry(), services.groups()),
+                new AdminApi(services.registry(), services.groups()),
+                new Observability(services),
+                services.metrics(),
+                services.draining());
     }
 
     @Override
