@@ -1,4 +1,7 @@
-/** Benchmarks: load generator, reference servers and scenarios. */
+/**
+ * Benchmarks: {@link dev.switchboard.bench.BenchMain} runs one scenario per command (see
+ * {@code BENCHMARKS.md} at the repository root).
+ */
 @NullMarked
 package dev.switchboard.bench;
 

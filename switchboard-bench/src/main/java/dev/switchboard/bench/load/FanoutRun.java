@@ -1,0 +1,146 @@
+package dev.switchboard.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.bench.report.RunResult;
+import dev.switchboard.core.json.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Fan-out: {@code members} connections in one group, and pushes to the group through the push
+ * API, a few rounds in flight. Counts frames that carry exactly the pushed payload; latency is
+ * from sending the push to each frame's arrival. A round ends when every member it was
+ * delivered to (per the push answer) has received it.
+ */
+public final class FanoutRun implements WsListener {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(120);
+    private static final long DRAIN_MILLIS = 10_000;
+    private static final long ROUND_TIMEOUT_SECONDS = 30;
+
+    private final Measurement measurement = new Measurement();
+    private final Map<Long, Round> rounds = new ConcurrentHashMap<>();
+    private final Semaphore permits;
+    private final int members;
+
+    private final class Round {
+        final long number;
+        final byte[] payload;
+        final AtomicInteger remaining;
+        volatile long sentNanos;
+
+        Round(long number, byte[] payload) {
+            this.number = number;
+            this.payload = payload;
+            this.remaining = new AtomicInteger(members);
+        }
+
+        void adjust(int delta) {
+            if (remaining.addAndGet(delta) == 0) {
+                rounds.remove(number);
+                permits.release();
+            }
+        }
+    }
+
+    private FanoutRun(int members, int roundsInFlight) {
+        this.members = members;
+        this.permits = new Semaphore(roundsInFlight);
+    }
+
+    /** Connects {@code spec.connections()} members to {@code ws}, then pushes to {@code group} via {@code push}. */
+    public static RunResult run(String name, URI ws, URI push, String group, LoadSpec spec, int roundsInFlight)
+            throws InterruptedException {
+        return new FanoutRun(spec.connections(), roundsInFlight).execute(name, ws, push, group, spec);
+    }
+
+    private RunResult execute(String name, URI ws, URI push, String group, LoadSpec spec) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try (WsLoadClient client = new WsLoadClient(ws, spec.threads(), spec.sourceAddresses())) {
+            ConnectResult connected =
+                    client.connect(0, members, spec.maxPendingConnects(), CONNECT_TIMEOUT, index -> this);
+            for (int i = 0; i < connected.failed(); i++) {
+                measurement.error();
+            }
+            Thread pusher = new Thread(() -> pushRounds(http, push, group, spec.payloadBytes()), "fanout-pusher");
+            pusher.start();
+            Thread.sleep(spec.warmup().toMillis());
+            measurement.open();
+            Thread.sleep(spec.duration().toMillis());
+            measurement.close();
+            pusher.join(TimeUnit.SECONDS.toMillis(ROUND_TIMEOUT_SECONDS + 5));
+            measurement.awaitDrained(DRAIN_MILLIS);
+            WsLoadClient.closeAll(connected.open(), Duration.ofSeconds(30));
+            return measurement.result(name, "gateway", connected.open().size(), spec.payloadBytes(), 0);
+        }
+    }
+
+    private void pushRounds(HttpClient http, URI push, String group, int payloadBytes) {
+        long number = 0;
+        try {
+            while (measurement.sending()) {
+                if (!permits.tryAcquire(ROUND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    measurement.error(); // a round never completed; carry on with a fresh permit
+                }
+                if (!measurement.sending()) {
+                    return;
+                }
+                Round round = new Round(++number, Payloads.forRound(payloadBytes, number));
+                rounds.put(round.number, round);
+                measurement.started(members);
+                String body = "{\"websocket\":{\"action\":\"data send\",\"group\":\"" + group
+                        + "\",\"dataType\":\"text\",\"data\":\"" + Payloads.text(round.payload) + "\"}}";
+                HttpRequest request = HttpRequest.newBuilder(push)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build();
+                round.sentNanos = System.nanoTime();
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, error) -> onPushAnswer(round, response, error));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onPushAnswer(Round round, HttpResponse<String> response, Throwable error) {
+        int delivered = 0;
+        if (error == null && response.statusCode() == 200) {
+            try {
+                JsonNode body = Json.mapper().readTree(response.body());
+                delivered = body.path("delivered").asInt(0);
+            } catch (IOException e) {
+                delivered = 0;
+            }
+        }
+        if (delivered < members) {
+            measurement.error();
+            measurement.started(delivered - members);
+        }
+        round.adjust(delivered - members);
+    }
+
+    @Override
+    public void onData(WsConnection connection, ByteBuf content) {
+        byte[] bytes = ByteBufUtil.getBytes(content);
+        Round round = rounds.get(Payloads.roundOf(bytes));
+        if (round != null && Arrays.equals(bytes, round.payload)) {
+            measurement.completed(System.nanoTime() - round.sentNanos);
+            round.adjust(-1);
+        } else {
+            measurement.mismatched();
+        }
+    }
+}

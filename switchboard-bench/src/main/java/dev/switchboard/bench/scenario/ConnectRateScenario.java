@@ -1,0 +1,125 @@
+package dev.switchboard.bench.scenario;
+
+import dev.switchboard.bench.load.ConnectResult;
+import dev.switchboard.bench.load.WsListener;
+import dev.switchboard.bench.load.WsLoadClient;
+import dev.switchboard.bench.report.Latency;
+import dev.switchboard.bench.report.Ratio;
+import dev.switchboard.bench.report.RunResult;
+import dev.switchboard.bench.report.ScenarioReport;
+import dev.switchboard.bench.server.BenchFunctions;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Handshakes per second: rounds of opening {@code --connections} connections (at most
+ * {@code --max-pending} handshakes in flight), each round closed before the next. The first
+ * round warms up and is not counted. Measured against the gateway with an in-process and with an
+ * HTTP registration function, and the raw Netty server as the reference. Target: 5,000/s
+ * in-process.
+ */
+@Command(name = "connect-rate", description = "WebSocket handshakes/s (in-process and HTTP registration).")
+final class ConnectRateScenario extends Scenario {
+    static final double TARGET_PER_SECOND = 5_000;
+
+    @Option(names = "--connections", description = "Connections opened per round (default: 10000).")
+    int connections = 10_000;
+
+    @Option(names = "--rounds", description = "Measured rounds after one warm-up round (default: 3).")
+    int rounds = 3;
+
+    @Override
+    String name() {
+        return "connect-rate";
+    }
+
+    @Override
+    void run(ScenarioReport report) throws Exception {
+        report.parameters().put("connections", connections);
+        report.parameters().put("rounds", rounds);
+        report.parameters().put("maxPending", options.maxPending);
+        Servers servers = servers();
+        try (ChildJvm raw = servers.rawEcho()) {
+            measure(report, "raw Netty WebSocket server", "raw-netty", raw, Servers.ws(raw, false));
+        }
+        RunResult inProcess;
+        String register = "java:" + BenchFunctions.class.getName() + "#register";
+        try (ChildJvm gateway = servers.gateway("gateway", 0, "--register", register)) {
+            inProcess =
+                    measure(report, "gateway, in-process registration", "gateway", gateway, Servers.ws(gateway, true));
+        }
+        try (ChildJvm stub = servers.stub();
+                ChildJvm gateway =
+                        servers.gateway("gateway-http", 0, "--register", Servers.stubUrl(stub, "/register"))) {
+            measure(report, "gateway, HTTP registration", "gateway", gateway, Servers.ws(gateway, true));
+        }
+        report.ratios()
+                .add(new Ratio(
+                        "connect-rate handshakes/s, in-process registration",
+                        inProcess.perSecond(),
+                        "/s",
+                        TARGET_PER_SECOND,
+                        true));
+        report.notes()
+                .add(
+                        "Payload sizes do not apply. Each row sums the measured rounds; latency (of the last round) is TCP connect"
+                                + " to 101 response. Closing each round's connections (and the cleanups that follow) happens"
+                                + " between rounds, outside the measurement.");
+    }
+
+    private RunResult measure(ScenarioReport report, String name, String server, ChildJvm process, URI uri)
+            throws Exception {
+        long handshakes = 0;
+        double seconds = 0;
+        long failed = 0;
+        Latency last = null;
+        try (WsLoadClient client = new WsLoadClient(uri, options.clientThreads, options.sources)) {
+            for (int round = 0; round <= rounds; round++) {
+                log(name + ", round " + round + (round == 0 ? " (warm-up)" : ""));
+                ConnectResult result = client.connect(
+                        round * connections,
+                        connections,
+                        options.maxPending,
+                        Duration.ofSeconds(120),
+                        i -> WsListener.IDLE);
+                WsLoadClient.closeAll(result.open(), Duration.ofSeconds(60));
+                awaitClosed(process);
+                if (round == 0) {
+                    continue;
+                }
+                handshakes += result.open().size();
+                seconds += result.seconds();
+                failed += result.failed();
+                last = result.handshakes();
+                if (result.firstError() != null) {
+                    report.notes().add(name + ": " + result.failed() + " failed, first: " + result.firstError());
+                }
+            }
+        }
+        RunResult run = new RunResult(
+                name,
+                server,
+                connections,
+                0,
+                0,
+                Math.round(seconds * 1000) / 1000.0,
+                handshakes,
+                seconds == 0 ? 0 : Math.round(handshakes / seconds * 10) / 10.0,
+                0,
+                failed,
+                last == null ? Latency.of(new org.HdrHistogram.Histogram(3)) : last);
+        report.runs().add(run);
+        return run;
+    }
+
+    /** Waits (up to 60 s) until {@code server} counts no open connection. */
+    static void awaitClosed(ChildJvm server) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.bench.scenario;
+
+import dev.switchboard.bench.load.EchoRun;
+import dev.switchboard.bench.load.HttpEchoRun;
+import dev.switchboard.bench.load.LoadSpec;
+import dev.switchboard.bench.report.Ratio;
+import dev.switchboard.bench.report.RunResult;
+import dev.switchboard.bench.report.ScenarioReport;
+import java.net.URI;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The gateway with an HTTP transfer function that answers with a {@code reply}, against the same
+ * stub function called directly over HTTP at the same concurrency. Then both at half the
+ * gateway's maximum rate, for the latency the gateway adds. Targets: 60 % of the direct
+ * requests/s; added p99 at most 5 ms at half the maximum rate.
+ */
+@Command(name = "echo-http", description = "Gateway + HTTP transfer (reply) vs the stub function directly.")
+final class EchoHttpScenario extends Scenario {
+    static final double TARGET_PERCENT = 60;
+    static final double TARGET_ADDED_P99_MS = 5;
+
+    @Option(names = "--connections", description = "Client connections = HTTP concurrency (default: 200).")
+    int connections = 200;
+
+    @Override
+    String name() {
+        return "echo-http";
+    }
+
+    @Override
+    void run(ScenarioReport report) throws Exception {
+        report.parameters().put("connections", connections);
+        Servers servers = servers();
+        try (ChildJvm stub = servers.stub();
+                ChildJvm gateway = servers.gateway("gateway", 0, "--transfer", Servers.stubUrl(stub, "/transfer"))) {
+            URI direct = URI.create(Servers.stubUrl(stub, "/transfer"));
+            URI ws = Servers.ws(gateway, true);
+            for (int payload : options.payloads) {
+                LoadSpec spec = options.spec(connections, payload);
+                log("stub direct HTTP, " + payload + " B");
+                RunResult directMax = HttpEchoRun.run("stub function, direct HTTP", "stub-direct", direct, spec);
+                log("gateway HTTP transfer with reply, " + payload + " B");
+                RunResult gatewayMax = EchoRun.run("gateway, HTTP transfer + reply", "gateway", ws, spec);
+                double half = Math.max(1, Math.round(gatewayMax.perSecond() / 2));
+                log("both at " + half + " msgs/s");
+                RunResult directHalf =
+                        HttpEchoRun.run("stub function, direct HTTP", "stub-direct", direct, spec.withRate(half));
+                RunResult gatewayHalf =
+                        EchoRun.run("gateway, HTTP transfer + reply", "gateway", ws, spec.withRate(half));
+                report.runs().add(directMax);
+                report.runs().add(gatewayMax);
+                report.runs().add(directHalf);
+                report.runs().add(gatewayHalf);
+                report.ratios()
+                        .add(new Ratio(
+                                "echo-http msgs/s as % of direct HTTP req/s (" + payload + " B)",
+                                EchoInprocessScenario.percent(gatewayMax.perSecond(), directMax.perSecond()),
+                                "%",
+                                TARGET_PERCENT,
+                                true));
+                double added =
+                        gatewayHalf.latency().p99() - directHalf.latency().p99();
+                report.ratios()
+                        .add(new Ratio(
+                                "echo-http added p99 at half the gateway's max rate (" + payload + " B)",
+                                Math.round(added * 1000) / 1000.0,
+                                "ms",
+                                TARGET_ADDED_P99_MS,
+                                false));
+            }
+        }
+        report.notes()
+                .add(
+                        "Three JVMs (load generator, gateway, stub function) share the machine's cores; the"
+                                + " direct runs load only the stub. Paced runs measure latency from when each message was due.");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.switchboard.bench.server;
+
+import dev.switchboard.bench.net.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The reference for the limit: the smallest Netty WebSocket server that echoes every text or
+ * binary message on any path, with the same transport, event loop count and buffer allocator as
+ * the gateway. Writes are flushed once per read batch.
+ */
+@Command(name = "raw-echo", description = "Run the raw Netty WebSocket echo server.")
+public final class RawEchoServer implements Callable<Integer> {
+    @Option(names = "--port", description = "Port on 127.0.0.1 (0: any free port).")
+    int port;
+
+    @Option(names = "--threads", description = "Event loops (default: one per core).")
+    int threads = EventLoops.defaultThreads();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RawEchoServer()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EventLoopGroup group = EventLoops.group("raw-echo", threads);
+        ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        EchoHandler echo = new EchoHandler();
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .maxFramePayloadLength(1 << 20)
+                .build();
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(EventLoops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        open.add(channel);
+                        channel.pipeline()
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpObjectAggregator(65536))
+                                .addLast(new WebSocketServerProtocolHandler(config))
+                                .addLast(echo);
+                    }
+                })
+                .bind("127.0.0.1", port)
+                .sync()
+                .channel();
+        ServerControl.serve(String.valueOf(((InetSocketAddress) server.localAddress()).getPort()), open::size, () -> {
+            server.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
+                    .syncUninterruptibly();
+        });
+        return 0;
+    }
+
+    /** Writes every data frame back; flushes once per read batch. */
+    @Sharable
+    static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                ctx.write(msg, ctx.voidPromise());
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+}
