@@ -1,0 +1,111 @@
+package dev.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every scenario for a second or so with a handful of connections, with its servers in real
+ * child JVMs, so that the benchmarks cannot rot: each must finish, write its JSON and markdown,
+ * and count verified operations with no mismatched answer. The figures themselves mean nothing
+ * at this size.
+ */
+class ScenarioSmokeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path out;
+
+    @Test
+    void connectRateOpensEveryConnectionOnEachServer() throws IOException {
+        JsonNode report = run("connect-rate", "--connections", "50", "--rounds", "1");
+        assertThat(report.path("runs")).hasSize(3);
+        for (JsonNode run : report.path("runs")) {
+            assertThat(run.path("operations").asLong()).isEqualTo(50);
+            assertThat(run.path("errors").asLong()).isZero();
+        }
+    }
+
+    @Test
+    void idleMeasuresHeapAndRssOfBothServers() throws IOException {
+        JsonNode report = run("idle", "--connections", "40", "--steps", "2", "--settle", "0.2");
+        assertThat(report.path("memory")).hasSize(4);
+        for (JsonNode memory : report.path("memory")) {
+            assertThat(memory.path("connections").asInt()).isPositive();
+            assertThat(memory.path("heapBytes").asLong()).isPositive();
+            assertThat(memory.path("rssBytes").asLong()).isPositive();
+        }
+        assertThat(report.path("ratios")).hasSize(1);
+    }
+
+    @Test
+    void echoInprocessComparesGatewayWithRawNetty() throws IOException {
+        JsonNode report = run("echo-inprocess", "--connections", "10");
+        assertVerifiedTraffic(report, 2);
+    }
+
+    @Test
+    void echoHttpComparesGatewayWithDirectCallsAtMaxAndHalfRate() throws IOException {
+        JsonNode report = run("echo-http", "--connections", "10");
+        assertVerifiedTraffic(report, 4);
+        assertThat(report.path("ratios")).hasSize(2);
+    }
+
+    @Test
+    void echoPushSendsEveryMessageBackThroughThePushApi() throws IOException {
+        // two HTTP hops per echo: the first ones, on cold JVMs, need a longer warm-up
+        JsonNode report = runWithWarmup("echo-push", "2", "--connections", "10");
+        assertVerifiedTraffic(report, 1);
+    }
+
+    @Test
+    void fanoutDeliversEveryPushToEveryMember() throws IOException {
+        JsonNode report = run("fanout", "--members", "50");
+        assertVerifiedTraffic(report, 1);
+    }
+
+    private JsonNode run(String scenario, String... options) throws IOException {
+        return runWithWarmup(scenario, "0.3", options);
+    }
+
+    private JsonNode runWithWarmup(String scenario, String warmupSeconds, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                scenario,
+                "--payloads",
+                "64",
+                "--warmup",
+                warmupSeconds,
+                "--duration",
+                "1",
+                "--sources",
+                "4",
+                "--server-jvm-opts",
+                "-Xmx256m -XX:TieredStopAtLevel=1",
+                "--out",
+                out.toString()));
+        args.addAll(List.of(options));
+        int status = BenchMain.execute(args.toArray(String[]::new));
+        assertThat(status).as("exit status of %s", scenario).isZero();
+        assertThat(out.resolve(scenario + ".md")).exists();
+        return JSON.readTree(Files.readString(out.resolve(scenario + ".json")));
+    }
+
+    private static void assertVerifiedTraffic(JsonNode report, int runs) {
+        assertThat(report.path("runs")).hasSize(runs);
+        for (JsonNode run : report.path("runs")) {
+            assertThat(run.path("operations").asLong())
+                    .as("verified operations of %s", run.path("name").asText())
+                    .isPositive();
+            assertThat(run.path("mismatched").asLong()).isZero();
+            assertThat(run.path("errors").asLong()).isZero();
+        }
+    }
+}
