@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param open the connections whose handshake completed
  * @param failed connections that failed to connect or complete the handshake
- * @param seconds from the first connect to the last handshake settled
+ * @param seconds from the first connect to the last completed handshake (failures wait for their
+ *     timeout but are not part of this time; they are counted in {@code failed})
  * @param handshakes time from starting the TCP connect to receiving the 101 response
  * @param firstError the first failure, for the report
  */

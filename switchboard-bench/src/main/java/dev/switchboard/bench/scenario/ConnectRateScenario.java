@@ -94,8 +94,10 @@ final class ConnectRateScenario extends Scenario {
                 seconds += result.seconds();
                 failed += result.failed();
                 last = result.handshakes();
-                if (result.firstError() != null) {
-                    report.notes().add(name + ": " + result.failed() + " failed, first: " + result.firstError());
+                if (result.failed() > 0) {
+                    report.notes()
+                            .add(name + ", round " + round + ": " + result.failed()
+                                    + " handshakes failed or never completed; first error: " + result.firstError());
                 }
             }
         }

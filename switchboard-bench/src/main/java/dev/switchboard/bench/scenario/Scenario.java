@@ -2,6 +2,9 @@ package dev.switchboard.bench.scenario;
 
 import dev.switchboard.bench.report.ReportWriter;
 import dev.switchboard.bench.report.ScenarioReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
@@ -23,10 +26,23 @@ abstract class Scenario implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         ScenarioReport report = options.report(name());
+        String loadBefore = loadAverage();
         run(report);
+        report.notes()
+                .add("Load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
+                        + ". Anything else running on the machine competes for the same cores.");
         System.out.println(ReportWriter.write(report, options.out));
         boolean mismatched = report.runs().stream().anyMatch(r -> r.mismatched() > 0);
         return mismatched ? 1 : 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     Servers servers() {
