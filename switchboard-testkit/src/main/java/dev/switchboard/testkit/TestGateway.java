@@ -6,6 +6,7 @@ import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
+import dev.switchboard.runtimes.process.ProcessFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +15,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A real gateway on free loopback ports (clients and push API), with in-process Java functions
- * available, plus a push client. Closing it stops the gateway gracefully.
+ * and the Python/Node process runtimes available, plus a push client. Closing it stops the
+ * gateway gracefully.
  */
 public final class TestGateway implements AutoCloseable {
     private static final HttpClient HTTP =
@@ -26,10 +30,13 @@ public final class TestGateway implements AutoCloseable {
 
     private final Gateway gateway;
     private final JavaFunctionInvokerFactory javaFunctions;
+    private final ProcessFunctionInvokerFactory processFunctions;
 
-    private TestGateway(Gateway gateway, JavaFunctionInvokerFactory javaFunctions) {
+    private TestGateway(
+            Gateway gateway, JavaFunctionInvokerFactory javaFunctions, ProcessFunctionInvokerFactory processFunctions) {
         this.gateway = gateway;
         this.javaFunctions = javaFunctions;
+        this.processFunctions = processFunctions;
     }
 
     /** Starts a gateway with {@code routes} and default limits. */
@@ -49,7 +56,25 @@ public final class TestGateway implements AutoCloseable {
                 .push(draft.push().withListen(new HostPort("127.0.0.1", 0)))
                 .build();
         JavaFunctionInvokerFactory javaFunctions = new JavaFunctionInvokerFactory();
-        return new TestGateway(Gateway.builder(config).functions(javaFunctions).start(), javaFunctions);
+        // process workers start with the first invocation, after the push listener has its port
+        CompletableFuture<Map<String, String>> pushEnvironment = new CompletableFuture<>();
+        ProcessFunctionInvokerFactory processFunctions =
+                new ProcessFunctionInvokerFactory(config.runtimes(), pushEnvironment::join);
+        Gateway gateway;
+        try {
+            gateway = Gateway.builder(config)
+                    .functions(javaFunctions)
+                    .functions(processFunctions)
+                    .start();
+        } catch (RuntimeException e) {
+            pushEnvironment.complete(Map.of());
+            processFunctions.close();
+            javaFunctions.close();
+            throw e;
+        }
+        pushEnvironment.complete(ProcessFunctionInvokerFactory.pushEnvironment(
+                gateway.pushAddress(), config.push().token()));
+        return new TestGateway(gateway, javaFunctions, processFunctions);
     }
 
     /** The gateway itself. */
@@ -120,6 +145,7 @@ public final class TestGateway implements AutoCloseable {
     public void close() {
         gateway.close();
         javaFunctions.close();
+        processFunctions.close();
     }
 
     /** A push listener answer. */
