@@ -70,11 +70,11 @@ final class PendingCall {
         if (previous == DONE) {
             return;
         }
-        result.complete(new FunctionResult.Timeout(invocation.timeout()));
         Worker stuck = worker;
         if (previous == RUNNING && stuck != null) {
-            onStuck.accept(stuck, this);
+            onStuck.accept(stuck, this); // first, so the log says why before the connection reacts
         }
+        result.complete(new FunctionResult.Timeout(invocation.timeout()));
     }
 
     /** Takes the call for {@code on}; false when it already ended (it timed out while waiting). */
