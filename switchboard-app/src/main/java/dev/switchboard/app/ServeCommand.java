@@ -85,12 +85,21 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("switchboard: " + e.getMessage());
             return CONFIG_ERROR;
         }
+        ProcessFunctions processFunctions = null;
         try {
             gatewayConfig = resolveConfig();
-            gateway = Gateway.builder(gatewayConfig).functions(javaFunctions).start();
+            processFunctions = new ProcessFunctions(gatewayConfig.runtimes());
+            gateway = Gateway.builder(gatewayConfig)
+                    .functions(javaFunctions)
+                    .functions(processFunctions.factory())
+                    .start();
+            processFunctions.started(gateway);
         } catch (ConfigException e) {
             System.err.println("switchboard: " + e.getMessage());
             javaFunctions.close();
+            if (processFunctions != null) {
+                processFunctions.close();
+            }
             return CONFIG_ERROR;
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -100,6 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("switchboard: stopping (closing connections, delivering cleanups)...");
         gateway.close();
         javaFunctions.close();
+        processFunctions.close();
         return 0;
     }
 
