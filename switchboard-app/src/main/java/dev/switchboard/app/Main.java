@@ -3,13 +3,13 @@ package dev.switchboard.app;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code switchboard} command: {@code serve}, {@code version}, {@code --help} on each. */
+/** The {@code switchboard} command: {@code serve}, {@code demo}, {@code version}, {@code --help} on each. */
 @Command(
         name = "switchboard",
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "A self-hosted WebSocket gateway for serverless backends.",
-        subcommands = {ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
