@@ -102,8 +102,10 @@ class DemoBrowserTest {
                     || !(context.getRequiredTestInstance() instanceof DemoBrowserTest test)) {
                 return;
             }
-            String name = (context.getRequiredTestMethod().getName() + "-" + context.getDisplayName())
-                    .replaceAll("[^A-Za-z0-9_-]+", "_");
+            String method = context.getRequiredTestMethod().getName();
+            String display = context.getDisplayName();
+            String name =
+                    (display.startsWith(method) ? method : method + "-" + display).replaceAll("[^A-Za-z0-9_-]+", "_");
             for (ChatPage page : test.pages) {
                 page.screenshot(Path.of("target", "screenshots", name + "-" + page.name() + ".png"));
             }
