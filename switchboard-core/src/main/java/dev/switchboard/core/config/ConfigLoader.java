@@ -94,9 +94,25 @@ public final class ConfigLoader {
         PushConfig push = new PushConfig(
                 node.parsed("listen", PushConfig.DEFAULT_LISTEN, "host:port", HostPort::parse),
                 node.optionalString("token"),
-                node.size("max-body-bytes", PushConfig.DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE));
+                node.size("max-body-bytes", PushConfig.DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE),
+                node.objects("aws-credentials").stream()
+                        .map(ConfigLoader::readAwsCredential)
+                        .toList());
         node.finish();
         return push;
+    }
+
+    private static AwsCredential readAwsCredential(ConfigNode node) {
+        String id = node.optionalString("access-key-id");
+        String secret = node.optionalString("secret-access-key");
+        if (id == null) {
+            throw node.error("access-key-id", "missing (expected: the access key id callers sign with)");
+        }
+        if (secret == null) {
+            throw node.error("secret-access-key", "missing (expected: the secret access key of " + id + ")");
+        }
+        node.finish();
+        return new AwsCredential(id, secret);
     }
 
     private static RuntimesConfig readRuntimes(ConfigNode node) {
@@ -146,8 +162,9 @@ public final class ConfigLoader {
         if (path == null) {
             throw node.error("path", "missing (expected: a path starting with /)");
         }
+        String dialect = node.string("dialect", RouteConfig.DEFAULT_DIALECT);
         RouteConfig.Builder route = RouteConfig.builder(path)
-                .dialect(node.string("dialect", RouteConfig.DEFAULT_DIALECT))
+                .dialect(dialect)
                 .serviceId(node.string("service-id", RouteConfig.DEFAULT_SERVICE_ID))
                 .stage(node.string("stage", RouteConfig.DEFAULT_STAGE))
                 .transferAction(node.string("transfer-action", RouteConfig.DEFAULT_TRANSFER_ACTION))
@@ -155,11 +172,30 @@ public final class ConfigLoader {
                 .permessageDeflate(node.bool("permessage-deflate", false))
                 .onTransferError(node.choice(
                         "on-transfer-error",
-                        OnTransferError.CLOSE,
+                        null,
                         Arrays.asList(OnTransferError.values()),
                         OnTransferError::configName))
-                .maxInFlight(node.integer("max-in-flight", RouteConfig.DEFAULT_MAX_IN_FLIGHT, 1, 1024));
+                .maxInFlight(node.integer("max-in-flight", RouteConfig.DEFAULT_MAX_IN_FLIGHT, 1, 1024))
+                .routeSelectionExpression(
+                        node.string("route-selection-expression", RouteConfig.DEFAULT_ROUTE_SELECTION_EXPRESSION))
+                .routeResponse(node.bool("route-response", false))
+                .binaryFrames(node.choice(
+                        "binary-frames", null, Arrays.asList(BinaryFrames.values()), BinaryFrames::configName))
+                .apiId(node.string("api-id", RouteConfig.DEFAULT_API_ID))
+                .domainName(node.optionalString("domain-name"));
+        readRouteLimits(node, route);
+        boolean aws = RouteConfig.AWS.equals(dialect);
+        Optional<ConfigNode> routeKeys = node.object("route-keys");
+        if (routeKeys.isPresent() && !aws) {
+            throw node.error("route-keys", "set on a '" + dialect + "' route (expected: only with dialect: aws)");
+        }
+        routeKeys.ifPresent(keys -> readRouteKeys(keys, route));
         Optional<ConfigNode> functions = node.object("functions");
+        if (functions.isPresent() && aws) {
+            throw node.error(
+                    "functions",
+                    "set on an aws route (expected: route-keys with $connect, $default, $disconnect and custom keys)");
+        }
         functions.ifPresent(f -> {
             route.register(target(f, "register"));
             route.transfer(target(f, "transfer"));
@@ -175,6 +211,59 @@ public final class ConfigLoader {
         });
         node.finish();
         return route.build();
+    }
+
+    private static void readRouteLimits(ConfigNode node, RouteConfig.Builder route) {
+        Duration ms = Duration.ofMillis(1);
+        int max = Integer.MAX_VALUE;
+        route.maxMessageBytes(node.parsed("max-message-bytes", null, Units.SIZE_FORM, s -> sizeIn(s, 1, max)));
+        route.maxFrameBytes(node.parsed("max-frame-bytes", null, Units.SIZE_FORM, s -> sizeIn(s, 1, max)));
+        route.idleTimeout(node.parsed("idle-timeout", null, Units.DURATION_FORM, s -> durationOf(s, ms)));
+        route.maxLifetime(node.parsed("max-lifetime", null, Units.DURATION_FORM, s -> durationOf(s, ms)));
+    }
+
+    private static Integer sizeIn(String text, long min, long max) {
+        long size;
+        try {
+            size = Units.size(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' (expected: " + Units.SIZE_FORM + ")");
+        }
+        if (size < min || size > max) {
+            throw new IllegalArgumentException(size + " (expected: " + min + " to " + max + ")");
+        }
+        return (int) size;
+    }
+
+    private static Duration durationOf(String text, Duration min) {
+        Duration duration;
+        try {
+            duration = Units.duration(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' (expected: " + Units.DURATION_FORM + ")");
+        }
+        if (duration.compareTo(min) < 0) {
+            throw new IllegalArgumentException(
+                    Units.format(duration) + " (expected: at least " + Units.format(min) + ")");
+        }
+        return duration;
+    }
+
+    /** {@code $connect}, {@code $default} and {@code $disconnect} are the three functions; other keys route messages. */
+    private static void readRouteKeys(ConfigNode keys, RouteConfig.Builder route) {
+        for (String key : keys.keys()) {
+            FunctionTarget target = target(keys, key);
+            if (target == null) {
+                continue;
+            }
+            switch (key) {
+                case "$connect" -> route.register(target);
+                case "$default" -> route.transfer(target);
+                case "$disconnect" -> route.cleanup(target);
+                default -> route.routeKey(key, target);
+            }
+        }
+        keys.finish();
     }
 
     /**

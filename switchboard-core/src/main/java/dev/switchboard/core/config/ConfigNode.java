@@ -177,6 +177,13 @@ final class ConfigNode {
         return nodes;
     }
 
+    /** The keys of this mapping, in order; each still has to be read with an accessor. */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
     /** Rejects keys that no accessor asked for. */
     void finish() {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {

@@ -1,5 +1,6 @@
 package dev.switchboard.core.config;
 
+import dev.switchboard.core.dialect.aws.RouteSelector;
 import dev.switchboard.core.dialect.tencent.TencentDialect;
 import dev.switchboard.core.model.ConnectionId;
 import java.time.Duration;
@@ -27,6 +28,14 @@ final class ConfigValidator {
         if (push.maxBodyBytes() <= 0) {
             throw new ConfigException("push.max-body-bytes: " + push.maxBodyBytes() + " (expected: > 0)");
         }
+        for (int i = 0; i < push.awsCredentials().size(); i++) {
+            AwsCredential credential = push.awsCredentials().get(i);
+            if (credential.accessKeyId().isBlank()
+                    || credential.secretAccessKey().isEmpty()) {
+                throw new ConfigException("push.aws-credentials[" + i + "]: empty access-key-id or secret-access-key"
+                        + " (expected: both set)");
+            }
+        }
         if (config.listen().equals(push.listen()) && config.listen().port() != 0) {
             throw new ConfigException(
                     "push.listen: " + push.listen() + " is the same as listen (expected: another port)");
@@ -52,9 +61,11 @@ final class ConfigValidator {
                 throw new ConfigException(key + ".path: '" + route.path() + "' is used by an earlier route"
                         + " (expected: each path once)");
             }
-            if (!route.dialect().equals(RouteConfig.DEFAULT_DIALECT)) {
-                throw new ConfigException(key + ".dialect: '" + route.dialect() + "' (expected: tencent)");
+            if (!route.dialect().equals(RouteConfig.TENCENT) && !route.isAws()) {
+                throw new ConfigException(key + ".dialect: '" + route.dialect() + "' (expected: tencent or aws)");
             }
+            validateAws(key, route);
+            validateRouteLimits(key, route);
             if (!TRANSFER_ACTIONS.contains(route.transferAction())) {
                 throw new ConfigException(key + ".transfer-action: '" + route.transferAction() + "' (expected: one of "
                         + String.join(", ", TRANSFER_ACTIONS) + ")");
@@ -65,6 +76,50 @@ final class ConfigValidator {
             positive(key + ".timeouts.register", route.registerTimeout());
             positive(key + ".timeouts.transfer", route.transferTimeout());
             positive(key + ".timeouts.cleanup", route.cleanupTimeout());
+        }
+    }
+
+    private static void validateAws(String key, RouteConfig route) {
+        if (!route.isAws()) {
+            if (!route.routeKeys().isEmpty()) {
+                throw new ConfigException(key + ".route-keys: set on a '" + route.dialect()
+                        + "' route (expected: only with dialect: aws)");
+            }
+            return;
+        }
+        for (String routeKey : route.routeKeys().keySet()) {
+            if (routeKey.isEmpty() || routeKey.startsWith("$")) {
+                throw new ConfigException(key + ".route-keys." + routeKey
+                        + ": not a route key (expected: $connect, $default, $disconnect, or a name without $)");
+            }
+        }
+        try {
+            RouteSelector.parse(route.routeSelectionExpression());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ".route-selection-expression: " + e.getMessage());
+        }
+        if (route.apiId().isBlank()) {
+            throw new ConfigException(key + ".api-id: empty (expected: a name such as abcdef1234)");
+        }
+        if (route.domainName() != null
+                && (route.domainName().isBlank() || route.domainName().contains("/"))) {
+            throw new ConfigException(key + ".domain-name: '" + route.domainName()
+                    + "' (expected: a host name, optionally with :port, such as ws.example.com)");
+        }
+    }
+
+    private static void validateRouteLimits(String key, RouteConfig route) {
+        if (route.maxMessageBytes() != null) {
+            positive(key + ".max-message-bytes", route.maxMessageBytes());
+        }
+        if (route.maxFrameBytes() != null) {
+            positive(key + ".max-frame-bytes", route.maxFrameBytes());
+        }
+        if (route.idleTimeout() != null) {
+            positive(key + ".idle-timeout", route.idleTimeout());
+        }
+        if (route.maxLifetime() != null) {
+            positive(key + ".max-lifetime", route.maxLifetime());
         }
     }
 

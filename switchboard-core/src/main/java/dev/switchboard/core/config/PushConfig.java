@@ -1,5 +1,6 @@
 package dev.switchboard.core.config;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,10 +10,23 @@ import org.jspecify.annotations.Nullable;
  * @param token bearer token callers must send; null means no authentication, which is only
  *     allowed on a loopback address
  * @param maxBodyBytes largest push body; larger ones get HTTP 413 (errNo 4130)
+ * @param awsCredentials key pairs whose AWS Signature Version 4 the {@code @connections} API
+ *     accepts; when empty, that API accepts what the rest of the listener accepts (see
+ *     {@code docs/aws-dialect.md})
  */
-public record PushConfig(HostPort listen, @Nullable String token, int maxBodyBytes) {
+public record PushConfig(
+        HostPort listen, @Nullable String token, int maxBodyBytes, List<AwsCredential> awsCredentials) {
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8081);
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    public PushConfig {
+        awsCredentials = List.copyOf(awsCredentials);
+    }
+
+    /** A push config without AWS credentials. */
+    public PushConfig(HostPort listen, @Nullable String token, int maxBodyBytes) {
+        this(listen, token, maxBodyBytes, List.of());
+    }
 
     /** Loopback, no token, default body limit. */
     public static PushConfig defaults() {
@@ -21,11 +35,16 @@ public record PushConfig(HostPort listen, @Nullable String token, int maxBodyByt
 
     /** This config listening elsewhere. */
     public PushConfig withListen(HostPort listen) {
-        return new PushConfig(listen, token, maxBodyBytes);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials);
     }
 
     /** This config with another token (null for none). */
     public PushConfig withToken(@Nullable String token) {
-        return new PushConfig(listen, token, maxBodyBytes);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials);
+    }
+
+    /** This config with other AWS credentials for {@code @connections} (empty for none). */
+    public PushConfig withAwsCredentials(List<AwsCredential> awsCredentials) {
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials);
     }
 }

@@ -3,13 +3,17 @@ package dev.switchboard.core.config;
 import dev.switchboard.core.dialect.tencent.TencentDialect;
 import dev.switchboard.core.function.FunctionTarget;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One WebSocket endpoint ({@code routes[n]} in YAML): its path, its three functions, their
- * timeouts and how its messages are handled.
+ * timeouts and how its messages are handled. A route of the {@code aws} dialect also has message
+ * functions per route key ({@link #routeKeys}); its {@code $connect}, {@code $default} and
+ * {@code $disconnect} functions are {@link #register}, {@link #transfer} and {@link #cleanup}.
  */
 public record RouteConfig(
         String path,
@@ -26,9 +30,35 @@ public record RouteConfig(
         List<String> subprotocols,
         boolean permessageDeflate,
         OnTransferError onTransferError,
-        int maxInFlight) {
+        int maxInFlight,
+        Map<String, FunctionTarget> routeKeys,
+        String routeSelectionExpression,
+        boolean routeResponse,
+        BinaryFrames binaryFrames,
+        String apiId,
+        @Nullable String domainName,
+        @Nullable Integer maxMessageBytes,
+        @Nullable Integer maxFrameBytes,
+        @Nullable Duration idleTimeout,
+        @Nullable Duration maxLifetime) {
 
-    public static final String DEFAULT_DIALECT = "tencent";
+    /** The Tencent Cloud API Gateway dialect. */
+    public static final String TENCENT = "tencent";
+    /** The AWS API Gateway WebSocket dialect. */
+    public static final String AWS = "aws";
+
+    public static final String DEFAULT_DIALECT = TENCENT;
+    public static final String DEFAULT_ROUTE_SELECTION_EXPRESSION = "$request.body.action";
+    public static final String DEFAULT_API_ID = "switchboard";
+    /** AWS API Gateway's message size limit, the aws dialect's default. */
+    public static final int AWS_MAX_MESSAGE_BYTES = 128 * 1024;
+    /** AWS API Gateway's frame size limit, the aws dialect's default. */
+    public static final int AWS_MAX_FRAME_BYTES = 32 * 1024;
+    /** AWS API Gateway's idle timeout, the aws dialect's default. */
+    public static final Duration AWS_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    /** AWS API Gateway's connection duration limit, the aws dialect's default. */
+    public static final Duration AWS_MAX_LIFETIME = Duration.ofHours(2);
+
     public static final String DEFAULT_SERVICE_ID = "service-local";
     public static final String DEFAULT_STAGE = "release";
     public static final Duration DEFAULT_REGISTER_TIMEOUT = Duration.ofSeconds(3);
@@ -40,6 +70,25 @@ public record RouteConfig(
     public RouteConfig {
         Objects.requireNonNull(path, "path");
         subprotocols = List.copyOf(subprotocols);
+        routeKeys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routeKeys));
+    }
+
+    /** True for a route of the {@code aws} dialect. */
+    public boolean isAws() {
+        return AWS.equals(dialect);
+    }
+
+    /** The limits this route's connections live under, given the node's {@code limits}. */
+    public ConnectionLimits connectionLimits(LimitsConfig limits) {
+        boolean aws = isAws();
+        int message =
+                maxMessageBytes != null ? maxMessageBytes : aws ? AWS_MAX_MESSAGE_BYTES : limits.maxMessageBytes();
+        int frame = maxFrameBytes != null ? maxFrameBytes : aws ? Math.min(AWS_MAX_FRAME_BYTES, message) : message;
+        return new ConnectionLimits(
+                message,
+                frame,
+                idleTimeout != null ? idleTimeout : aws ? AWS_IDLE_TIMEOUT : limits.idleTimeout(),
+                maxLifetime != null ? maxLifetime : aws ? AWS_MAX_LIFETIME : limits.maxLifetime());
     }
 
     public static Builder builder(String path) {
@@ -62,7 +111,17 @@ public record RouteConfig(
                 .subprotocols(subprotocols)
                 .permessageDeflate(permessageDeflate)
                 .onTransferError(onTransferError)
-                .maxInFlight(maxInFlight);
+                .maxInFlight(maxInFlight)
+                .routeKeys(routeKeys)
+                .routeSelectionExpression(routeSelectionExpression)
+                .routeResponse(routeResponse)
+                .binaryFrames(binaryFrames)
+                .apiId(apiId)
+                .domainName(domainName)
+                .maxMessageBytes(maxMessageBytes)
+                .maxFrameBytes(maxFrameBytes)
+                .idleTimeout(idleTimeout)
+                .maxLifetime(maxLifetime);
     }
 
     /** Builds {@link RouteConfig}. */
@@ -80,14 +139,24 @@ public record RouteConfig(
         private String transferAction = DEFAULT_TRANSFER_ACTION;
         private List<String> subprotocols = List.of();
         private boolean permessageDeflate;
-        private OnTransferError onTransferError = OnTransferError.CLOSE;
+        private @Nullable OnTransferError onTransferError;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private Map<String, FunctionTarget> routeKeys = Map.of();
+        private String routeSelectionExpression = DEFAULT_ROUTE_SELECTION_EXPRESSION;
+        private boolean routeResponse;
+        private @Nullable BinaryFrames binaryFrames;
+        private String apiId = DEFAULT_API_ID;
+        private @Nullable String domainName;
+        private @Nullable Integer maxMessageBytes;
+        private @Nullable Integer maxFrameBytes;
+        private @Nullable Duration idleTimeout;
+        private @Nullable Duration maxLifetime;
 
         private Builder(String path) {
             this.path = path;
         }
 
-        /** Event format: {@code tencent} (the default). */
+        /** Event format: {@code tencent} (the default) or {@code aws}. */
         public Builder dialect(String value) {
             this.dialect = value;
             return this;
@@ -162,8 +231,12 @@ public record RouteConfig(
             return this;
         }
 
-        /** What a failed transfer does to the connection (default {@code close}). */
-        public Builder onTransferError(OnTransferError value) {
+        /**
+         * What a failed message function does to the connection: default {@code close} (1011)
+         * for the Tencent dialect, {@code ignore} for the AWS dialect (which answers the client
+         * with an error message and keeps the connection, as AWS does).
+         */
+        public Builder onTransferError(@Nullable OnTransferError value) {
             this.onTransferError = value;
             return this;
         }
@@ -174,7 +247,90 @@ public record RouteConfig(
             return this;
         }
 
+        /**
+         * AWS dialect: message functions by route key (besides {@code $default}, which is
+         * {@link #transfer}); a message whose selected key has no function goes to
+         * {@code $default}.
+         */
+        public Builder routeKeys(Map<String, FunctionTarget> value) {
+            this.routeKeys = value;
+            return this;
+        }
+
+        /** AWS dialect: adds the message function of {@code routeKey}. */
+        public Builder routeKey(String routeKey, FunctionTarget target) {
+            Map<String, FunctionTarget> keys = new LinkedHashMap<>(routeKeys);
+            keys.put(routeKey, target);
+            this.routeKeys = keys;
+            return this;
+        }
+
+        /**
+         * AWS dialect: how a message's route key is chosen, {@code $request.body.<field>[.<field>…]}
+         * or a template of {@code ${request.body.<field>}} parts (default
+         * {@value #DEFAULT_ROUTE_SELECTION_EXPRESSION}). A body that is not JSON, or lacks a
+         * field, selects {@code $default}.
+         */
+        public Builder routeSelectionExpression(String value) {
+            this.routeSelectionExpression = value;
+            return this;
+        }
+
+        /** AWS dialect: send the {@code body} of a message function's response to the client. */
+        public Builder routeResponse(boolean value) {
+            this.routeResponse = value;
+            return this;
+        }
+
+        /** Binary messages from clients: default {@code deliver} (Tencent) or {@code close} with 1003 (AWS). */
+        public Builder binaryFrames(@Nullable BinaryFrames value) {
+            this.binaryFrames = value;
+            return this;
+        }
+
+        /** AWS dialect: {@code requestContext.apiId} of every event (default {@value #DEFAULT_API_ID}). */
+        public Builder apiId(String value) {
+            this.apiId = value;
+            return this;
+        }
+
+        /**
+         * AWS dialect: {@code requestContext.domainName}, the host (and port) under which
+         * {@code https://<domainName>/<stage>/@connections} reaches this node's push listener,
+         * e.g. through a TLS proxy. Default: the push listener's own {@code host:port}, for
+         * {@code http://}.
+         */
+        public Builder domainName(@Nullable String value) {
+            this.domainName = value;
+            return this;
+        }
+
+        /** Largest message on this route; default 128 KiB for aws, else {@code limits.max-message-bytes}. */
+        public Builder maxMessageBytes(@Nullable Integer value) {
+            this.maxMessageBytes = value;
+            return this;
+        }
+
+        /** Largest frame on this route; default 32 KiB for aws, else the route's largest message. */
+        public Builder maxFrameBytes(@Nullable Integer value) {
+            this.maxFrameBytes = value;
+            return this;
+        }
+
+        /** Idle timeout on this route; default 10 minutes for aws, else {@code limits.idle-timeout}. */
+        public Builder idleTimeout(@Nullable Duration value) {
+            this.idleTimeout = value;
+            return this;
+        }
+
+        /** Longest connection on this route; default 2 hours for aws, else {@code limits.max-lifetime}. */
+        public Builder maxLifetime(@Nullable Duration value) {
+            this.maxLifetime = value;
+            return this;
+        }
+
         public RouteConfig build() {
+            boolean aws = AWS.equals(dialect);
             return new RouteConfig(
                     path,
                     dialect,
@@ -189,8 +345,18 @@ public record RouteConfig(
                     transferAction,
                     subprotocols,
                     permessageDeflate,
-                    onTransferError,
-                    maxInFlight);
+                    onTransferError != null ? onTransferError : aws ? OnTransferError.IGNORE : OnTransferError.CLOSE,
+                    maxInFlight,
+                    routeKeys,
+                    routeSelectionExpression,
+                    routeResponse,
+                    binaryFrames != null ? binaryFrames : aws ? BinaryFrames.CLOSE : BinaryFrames.DELIVER,
+                    apiId,
+                    domainName,
+                    maxMessageBytes,
+                    maxFrameBytes,
+                    idleTimeout,
+                    maxLifetime);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.core.dialect;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** What the registration function decided about a new connection. */
@@ -35,4 +36,21 @@ public sealed interface RegistrationDecision {
      * @param logReason what the operator's log says about why
      */
     record Refuse(int httpStatus, int errNo, String errMsg, String logReason) implements RegistrationDecision {}
+
+    /**
+     * Refuse the connection with the answer the registration function chose, as the AWS
+     * dialect's {@code $connect} does with a status other than 2xx.
+     *
+     * @param httpStatus the status of the handshake response, 300–599
+     * @param headers response headers the function set
+     * @param body the response body, possibly empty
+     * @param contentType the body's content type
+     * @param logReason what the operator's log says about why
+     */
+    record Respond(int httpStatus, Map<String, String> headers, String body, String contentType, String logReason)
+            implements RegistrationDecision {
+        public Respond {
+            headers = Map.copyOf(headers);
+        }
+    }
 }
