@@ -4,6 +4,8 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.dialect.Dialect;
+import dev.switchboard.core.dialect.aws.AwsDialect;
 import dev.switchboard.core.dialect.tencent.TencentDialect;
 import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.FunctionInvokerFactory;
@@ -34,6 +36,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -166,6 +169,8 @@ public final class Gateway implements AutoCloseable {
         private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private @Nullable Transport transport;
         private @Nullable StaticContent staticContent;
+        /** Listeners' real addresses by config key, once bound: AWS events name the push listener. */
+        private final Map<String, InetSocketAddress> bound = new java.util.concurrent.ConcurrentHashMap<>();
 
         private Builder(GatewayConfig config) {
             this.config = config;
@@ -250,18 +255,43 @@ public final class Gateway implements AutoCloseable {
             Map<String, Route> routes = new LinkedHashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
                 RouteConfig route = config.routes().get(i);
-                String key = "routes[" + i + "].functions.";
+                boolean aws = route.isAws();
+                String key = "routes[" + i + (aws ? "].route-keys." : "].functions.");
+                Map<String, FunctionInvoker> routeKeyFunctions = new LinkedHashMap<>();
+                route.routeKeys()
+                        .forEach((routeKey, target) ->
+                                routeKeyFunctions.put(routeKey, invoker(target, key + routeKey, factories, invokers)));
                 routes.put(
                         route.path(),
                         new Route(
                                 route,
-                                new TencentDialect(route.transferAction()),
-                                invoker(route.register(), key + "register", factories, invokers),
-                                invoker(route.transfer(), key + "transfer", factories, invokers),
-                                invoker(route.cleanup(), key + "cleanup", factories, invokers),
+                                dialect(route),
+                                invoker(route.register(), key + (aws ? "$connect" : "register"), factories, invokers),
+                                invoker(route.transfer(), key + (aws ? "$default" : "transfer"), factories, invokers),
+                                invoker(route.cleanup(), key + (aws ? "$disconnect" : "cleanup"), factories, invokers),
+                                routeKeyFunctions,
+                                route.connectionLimits(config.limits()),
                                 metrics.route(route.path())));
             }
             return Map.copyOf(routes);
+        }
+
+        private Dialect dialect(RouteConfig route) {
+            if (route.isAws()) {
+                return new AwsDialect(route, () -> hostAndPort(bound.get("push.listen")), Clock.systemUTC());
+            }
+            return new TencentDialect(route.transferAction());
+        }
+
+        /** {@code host:port} of a bound listener, the loopback address for a wildcard one. */
+        private static String hostAndPort(@Nullable InetSocketAddress address) {
+            if (address == null) {
+                return "localhost";
+            }
+            String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress()
+                    ? "127.0.0.1"
+                    : address.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
         }
 
         private static @Nullable FunctionInvoker invoker(
@@ -322,20 +352,22 @@ public final class Gateway implements AutoCloseable {
                     .childHandler(new ClientChannelInitializer(services));
         }
 
-        private static Channel bind(
+        private Channel bind(
                 Transport transport,
                 EventLoopGroup group,
                 InetSocketAddress address,
                 String key,
                 ServerBootstrap bootstrap) {
             try {
-                return bootstrap
+                Channel channel = bootstrap
                         .group(group)
                         .channel(transport.serverChannel())
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .bind(address)
                         .syncUninterruptibly()
                         .channel();
+                bound.put(key, (InetSocketAddress) channel.localAddress());
+                return channel;
             } catch (Exception e) {
                 String reason = e instanceof BindException || e.getMessage() != null ? e.getMessage() : e.toString();
                 throw new ConfigException(key + ": cannot listen on " + address.getHostString() + ":"

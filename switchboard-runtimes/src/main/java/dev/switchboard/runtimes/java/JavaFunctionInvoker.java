@@ -36,6 +36,7 @@ final class JavaFunctionInvoker implements FunctionInvoker {
     private final boolean async;
     private final boolean wantsMap;
     private final boolean wantsContext;
+    private final boolean lambda;
 
     JavaFunctionInvoker(String name, @Nullable Object instance, Method method, ExecutorService blockingPool) {
         this.name = name;
@@ -45,6 +46,7 @@ final class JavaFunctionInvoker implements FunctionInvoker {
         this.async = CompletionStage.class.isAssignableFrom(method.getReturnType());
         this.wantsMap = method.getParameterTypes()[0] == Map.class;
         this.wantsContext = method.getParameterCount() == 2;
+        this.lambda = LambdaHandlers.isHandler(method);
     }
 
     @Override
@@ -134,6 +136,18 @@ final class JavaFunctionInvoker implements FunctionInvoker {
             invocation.writer().write(invocation.event(), generator);
         }
         ObjectNode event = (ObjectNode) Json.mapper().readTree(bytes.toByteArray());
+        if (lambda) {
+            Class<?>[] types = method.getParameterTypes();
+            return new Object[] {
+                LambdaHandlers.MAPPER.convertValue(event, types[0]),
+                LambdaHandlers.context(
+                        types[1],
+                        new FunctionContext(
+                                invocation.requestId(),
+                                name,
+                                invocation.timeout().toMillis()))
+            };
+        }
         Object first = wantsMap ? Json.mapper().convertValue(event, Map.class) : event;
         if (!wantsContext) {
             return new Object[] {first};

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Creates invokers for {@code java:fully.qualified.Class#method} targets. The method takes the
  * event ({@code JsonNode}, {@code ObjectNode} or {@code Map<String, Object>}) and optionally a
  * {@link FunctionContext}; it returns the response (any Jackson-serialisable value, or null).
+ * An AWS Lambda handler method ({@code handleRequest(input, Context)}) works too: see
+ * {@link LambdaHandlers}.
  * A method returning {@link CompletionStage} is called on the connection's event loop and must
  * not block; any other method runs on a bounded pool shared by all Java functions.
  */
@@ -82,8 +84,14 @@ public final class JavaFunctionInvokerFactory implements FunctionInvokerFactory,
                 return method;
             }
         }
+        for (Method method : type.getMethods()) {
+            if (method.getName().equals(java.methodName()) && LambdaHandlers.isHandler(method)) {
+                return method;
+            }
+        }
         throw new ConfigException("'" + java.spec() + "': no public method " + java.methodName()
-                + "(JsonNode|ObjectNode|Map event[, FunctionContext context]) in " + type.getName());
+                + "(JsonNode|ObjectNode|Map event[, FunctionContext context]) or " + java.methodName()
+                + "(input, com.amazonaws.services.lambda.runtime.Context context) in " + type.getName());
     }
 
     private static boolean acceptsEvent(Method method) {

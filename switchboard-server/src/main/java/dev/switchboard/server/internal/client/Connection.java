@@ -8,6 +8,7 @@ import dev.switchboard.core.dialect.TransferOutcome;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.RequestContext;
 import dev.switchboard.server.internal.lifecycle.ConnectionInfo;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
@@ -91,6 +92,7 @@ public final class Connection implements LiveConnection {
             @Nullable String userAgent,
             @Nullable String subprotocol,
             @Nullable ObjectNode context,
+            long connectedAtMillis,
             ClientServices services) {
         this.id = id;
         this.route = route;
@@ -100,7 +102,7 @@ public final class Connection implements LiveConnection {
         this.subprotocol = subprotocol;
         this.context = context;
         this.services = services;
-        this.connectedAtMillis = System.currentTimeMillis();
+        this.connectedAtMillis = connectedAtMillis;
         this.connectedAtNanos = services.ticker().nanoTime();
         this.lastActiveNanos = connectedAtNanos;
         this.lastPingNanos = connectedAtNanos;
@@ -119,6 +121,11 @@ public final class Connection implements LiveConnection {
 
     String sourceIp() {
         return sourceIp;
+    }
+
+    /** A request context for a new invocation about this connection. */
+    RequestContext requestContext() {
+        return route.requestContext(sourceIp, userAgent, Instant.ofEpochMilli(connectedAtMillis));
     }
 
     @Override
@@ -324,10 +331,10 @@ public final class Connection implements LiveConnection {
     @Nullable
     CloseCause checkTimers(long now) {
         LimitsConfig limits = services.limits();
-        if (now - connectedAtNanos >= limits.maxLifetime().toNanos()) {
+        if (now - connectedAtNanos >= route.limits().maxLifetime().toNanos()) {
             return new CloseCause(CloseCause.GOING_AWAY, "max lifetime reached", ClosedBy.MAX_LIFETIME);
         }
-        if (now - lastActiveNanos >= limits.idleTimeout().toNanos()) {
+        if (now - lastActiveNanos >= route.limits().idleTimeout().toNanos()) {
             return new CloseCause(CloseCause.GOING_AWAY, "idle timeout", ClosedBy.IDLE_TIMEOUT);
         }
         long pingInterval = limits.pingInterval().toNanos();
@@ -355,7 +362,7 @@ public final class Connection implements LiveConnection {
                 .addKeyValue("conn", id)
                 .addKeyValue("route", route.path())
                 .log("lost before open: {}", cause.reason());
-        services.cleanup().dispatch(route, id, sourceIp, context, cause, channel.eventLoop());
+        services.cleanup().dispatch(route, requestContext(), id, context, cause, channel.eventLoop());
     }
 
     /** What the transfer function made of a message. */
@@ -406,6 +413,6 @@ public final class Connection implements LiveConnection {
         }
         cleanupDispatched = true;
         services.unfinished().decrementAndGet();
-        services.cleanup().dispatch(route, id, sourceIp, context, closeCause, channel.eventLoop());
+        services.cleanup().dispatch(route, requestContext(), id, context, closeCause, channel.eventLoop());
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
+import dev.switchboard.core.model.ConnectEvent.Header;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
@@ -17,10 +18,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -28,6 +33,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +58,7 @@ final class Registration {
     private final String connectionId;
     private final ClientServices services;
     private final String sourceIp;
+    private final Instant connectedAt = Instant.now();
 
     Registration(
             ChannelHandlerContext ctx,
@@ -73,20 +82,23 @@ final class Registration {
         }
         HttpHeaders headers = request.headers();
         String protocols = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
         ConnectEvent event = new ConnectEvent(
-                route.requestContext(sourceIp),
+                route.requestContext(sourceIp, headers.get(HttpHeaderNames.USER_AGENT), connectedAt),
                 connectionId,
                 headerMap(headers),
-                queryMap(request.uri()),
+                queryMap(query),
                 route.path(),
                 protocols,
-                headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+                headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS),
+                headerLines(headers),
+                query.parameters());
         long started = System.nanoTime();
         register.invoke(route.invocation(
                         event, route.config().registerTimeout(), ctx.channel().eventLoop()))
                 .thenAccept(result -> {
                     RegistrationDecision decision = route.dialect().registrationDecision(result, protocols);
-                    FunctionOutcome outcome = decision instanceof RegistrationDecision.Refuse
+                    FunctionOutcome outcome = !(decision instanceof RegistrationDecision.Accept)
                                     && FunctionOutcome.of(result) == FunctionOutcome.OK
                             ? FunctionOutcome.REFUSED
                             : FunctionOutcome.of(result);
@@ -99,8 +111,12 @@ final class Registration {
         try {
             if (decision instanceof RegistrationDecision.Refuse refuse) {
                 refuse(refuse);
+            } else if (decision instanceof RegistrationDecision.Respond respond) {
+                respond(respond);
             } else if (decision instanceof RegistrationDecision.Accept accept) {
                 accept(accept);
+            } else {
+                throw new IllegalStateException("unhandled registration decision " + decision);
             }
         } finally {
             request.release();
@@ -115,6 +131,25 @@ final class Registration {
                 .log("refused from {}: {}", sourceIp, refuse.logReason());
         JsonResponses.sendAndClose(
                 ctx, JsonResponses.error(ctx.alloc(), refuse.httpStatus(), refuse.errNo(), refuse.errMsg()));
+    }
+
+    /** Refuses with the answer the function chose (the AWS dialect's {@code $connect} status). */
+    private void respond(RegistrationDecision.Respond respond) {
+        route.metrics().connectRefused(respond.httpStatus() == 502 ? "function-error" : "function");
+        log.atInfo()
+                .addKeyValue("conn", connectionId)
+                .addKeyValue("route", route.path())
+                .log("refused from {} with HTTP {}: {}", sourceIp, respond.httpStatus(), respond.logReason());
+        byte[] body = respond.body().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(respond.httpStatus()),
+                ctx.alloc().buffer(body.length).writeBytes(body));
+        respond.headers().forEach((name, value) -> response.headers().set(name, value));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, respond.contentType())
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        JsonResponses.sendAndClose(ctx, response);
     }
 
     private void accept(RegistrationDecision.Accept accept) {
@@ -135,19 +170,20 @@ final class Registration {
                 request.headers().get(HttpHeaderNames.USER_AGENT),
                 accept.subprotocol(),
                 accept.context(),
+                connectedAt.toEpochMilli(),
                 services);
         if (!channel.isActive()) {
             connection.abandon(new CloseCause(CloseCause.ABNORMAL, "client left during registration", ClosedBy.CLIENT));
             return;
         }
-        int maxMessageBytes = services.limits().maxMessageBytes();
+        int maxMessageBytes = route.limits().maxMessageBytes();
         WebSocketServerExtension deflate =
                 accept.permessageDeflate() || route.config().permessageDeflate()
                         ? PermessageDeflate.negotiate(
                                 request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), maxMessageBytes)
                         : null;
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(maxMessageBytes)
+                .maxFramePayloadLength(route.limits().maxFrameBytes())
                 .allowExtensions(deflate != null)
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
@@ -250,11 +286,17 @@ final class Registration {
         return map;
     }
 
-    private static Map<String, String> queryMap(String uri) {
+    private static List<Header> headerLines(HttpHeaders headers) {
+        List<Header> lines = new ArrayList<>(headers.size());
+        for (Map.Entry<String, String> header : headers) {
+            lines.add(new Header(header.getKey(), header.getValue()));
+        }
+        return lines;
+    }
+
+    private static Map<String, String> queryMap(QueryStringDecoder query) {
         Map<String, String> map = new LinkedHashMap<>();
-        new QueryStringDecoder(uri)
-                .parameters()
-                .forEach((key, values) -> map.put(key, values.isEmpty() ? "" : values.get(0)));
+        query.parameters().forEach((key, values) -> map.put(key, values.isEmpty() ? "" : values.get(0)));
         return map;
     }
 }

@@ -1,8 +1,13 @@
 package dev.switchboard.server.internal.client;
 
 import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.core.dialect.MessageRoute;
+import dev.switchboard.core.dialect.Notice;
+import dev.switchboard.core.dialect.TransferOutcome;
 import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.FunctionResult;
+import dev.switchboard.core.model.CloseCause;
+import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.MessageEvent;
 import dev.switchboard.server.internal.lifecycle.Route;
@@ -15,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds one connection's messages to the transfer function in arrival order, at most
- * {@code max-in-flight} at a time. Messages wait in a bounded queue (allocated only when one has
+ * Feeds one connection's messages to their functions in arrival order, at most
+ * {@code max-in-flight} at a time. The route's dialect picks each message's function (its route
+ * key, else the default {@code transfer}); a message no function takes, and a function's failure,
+ * may get the client a notice in the dialect's words. Messages wait in a bounded queue (allocated only when one has
  * to wait); when it is full the connection stops reading its socket until it drains to half.
  * Confined to the connection's event loop.
  */
@@ -45,7 +52,7 @@ final class TransferPump {
 
     /** A message arrived from the client. */
     void offer(Message message) {
-        if (stopped || route.transfer() == null) {
+        if (stopped) {
             return;
         }
         if (inFlight < maxInFlight && isQueueEmpty()) {
@@ -87,22 +94,36 @@ final class TransferPump {
     }
 
     private void dispatch(Message message) {
-        FunctionInvoker transfer = route.transfer();
-        if (transfer == null) {
+        MessageRoute selected = route.dialect().messageRoute(message);
+        if (selected instanceof MessageRoute.Close close) {
+            connection.closeOnLoop(new CloseCause(close.code(), close.reason(), ClosedBy.SERVER));
+            return;
+        }
+        if (!(selected instanceof MessageRoute.Select select)) {
+            throw new IllegalStateException("unhandled message route " + selected);
+        }
+        Route.MessageTarget target = route.messageTarget(select.routeKey());
+        MessageEvent event = new MessageEvent(
+                connection.requestContext(), connection.id(), message, connection.context(), target.routeKey());
+        FunctionInvoker invoker = target.invoker();
+        if (invoker == null) {
+            route.dialect().notice(Notice.NO_ROUTE, event).ifPresent(connection::send);
             return;
         }
         inFlight++;
-        MessageEvent event = new MessageEvent(
-                route.requestContext(connection.sourceIp()), connection.id(), message, connection.context());
         long started = System.nanoTime();
-        transfer.invoke(route.invocation(event, route.config().transferTimeout(), loop))
-                .thenAccept(result -> onResult(result, started));
+        invoker.invoke(route.invocation(event, route.config().transferTimeout(), loop))
+                .thenAccept(result -> onResult(event, result, started));
     }
 
-    private void onResult(FunctionResult result, long started) {
+    private void onResult(MessageEvent event, FunctionResult result, long started) {
         route.metrics().invocation(FunctionRole.TRANSFER, FunctionOutcome.of(result), System.nanoTime() - started);
         inFlight--;
-        connection.onTransferOutcome(route.dialect().transferOutcome(result));
+        TransferOutcome outcome = route.dialect().transferOutcome(result);
+        if (outcome instanceof TransferOutcome.Failed) {
+            route.dialect().notice(Notice.FUNCTION_FAILED, event).ifPresent(connection::send);
+        }
+        connection.onTransferOutcome(outcome);
         drain();
     }
 

@@ -5,6 +5,7 @@ import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.FunctionResult;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.CloseEvent;
+import dev.switchboard.core.model.RequestContext;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
 import dev.switchboard.server.internal.metrics.FunctionRole;
 import io.netty.channel.EventLoop;
@@ -50,6 +51,21 @@ public final class CleanupDispatcher {
             @Nullable JsonNode context,
             CloseCause cause,
             EventLoop loop) {
+        dispatch(route, route.requestContext(sourceIp), connectionId, context, cause, loop);
+    }
+
+    /**
+     * Like {@link #dispatch(Route, String, String, JsonNode, CloseCause, EventLoop)}, for a connection
+     * of which more is known than its address (its user agent and connection time, which the AWS
+     * dialect's {@code $disconnect} event carries).
+     */
+    public void dispatch(
+            Route route,
+            RequestContext requestContext,
+            String connectionId,
+            @Nullable JsonNode context,
+            CloseCause cause,
+            EventLoop loop) {
         FunctionInvoker cleanup = route.cleanup();
         if (cleanup == null) {
             return;
@@ -57,7 +73,7 @@ public final class CleanupDispatcher {
         synchronized (idleLock) {
             pending++;
         }
-        CloseEvent event = new CloseEvent(route.requestContext(sourceIp), connectionId, context, cause);
+        CloseEvent event = new CloseEvent(requestContext, connectionId, context, cause);
         Attempt attempt = new Attempt(route, cleanup, event, loop, ticker.nanoTime() + retryForNanos);
         if (loop.inEventLoop()) {
             attempt.run();

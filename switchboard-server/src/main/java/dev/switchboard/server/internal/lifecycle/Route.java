@@ -1,19 +1,26 @@
 package dev.switchboard.server.internal.lifecycle;
 
+import dev.switchboard.core.config.ConnectionLimits;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.dialect.Dialect;
 import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.Invocation;
 import dev.switchboard.core.model.FunctionEvent;
+import dev.switchboard.core.model.MessageEvent;
 import dev.switchboard.core.model.RequestContext;
 import dev.switchboard.server.internal.metrics.RouteMetrics;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A route at run time: its config, its dialect and the invokers of its three functions (each
- * absent when the route does not configure it), and its meters.
+ * A route at run time: its config, its dialect, the invokers of its functions (each absent when
+ * the route does not configure it), the limits of its connections and its meters.
+ *
+ * @param transfer the default message function (route key {@code $default})
+ * @param routeKeyFunctions the message functions of other route keys (AWS dialect)
  */
 public record Route(
         RouteConfig config,
@@ -21,16 +28,44 @@ public record Route(
         @Nullable FunctionInvoker register,
         @Nullable FunctionInvoker transfer,
         @Nullable FunctionInvoker cleanup,
+        Map<String, FunctionInvoker> routeKeyFunctions,
+        ConnectionLimits limits,
         RouteMetrics metrics) {
+
+    /**
+     * The function that takes messages of {@code routeKey}, and the key it is known by: its own,
+     * or {@code $default} when only the default function takes it.
+     *
+     * @param invoker null when no function takes the message
+     */
+    public record MessageTarget(String routeKey, @Nullable FunctionInvoker invoker) {}
+
+    public Route {
+        routeKeyFunctions = Map.copyOf(routeKeyFunctions);
+    }
 
     /** The route's path. */
     public String path() {
         return config.path();
     }
 
+    /** The function for messages with {@code routeKey}, falling back to the default one. */
+    public MessageTarget messageTarget(String routeKey) {
+        FunctionInvoker invoker = routeKeyFunctions.get(routeKey);
+        return invoker != null
+                ? new MessageTarget(routeKey, invoker)
+                : new MessageTarget(MessageEvent.DEFAULT_ROUTE_KEY, transfer);
+    }
+
     /** A request context for a new invocation about a connection from {@code sourceIp}. */
     public RequestContext requestContext(String sourceIp) {
-        return new RequestContext(config.serviceId(), config.stage(), config.path(), sourceIp, RequestIds.next());
+        return requestContext(sourceIp, null, null);
+    }
+
+    /** A request context for a new invocation about a connection of which more is known. */
+    public RequestContext requestContext(String sourceIp, @Nullable String userAgent, @Nullable Instant connectedAt) {
+        return new RequestContext(
+                config.serviceId(), config.stage(), config.path(), sourceIp, RequestIds.next(), userAgent, connectedAt);
     }
 
     /** An invocation of {@code event} in this route's dialect, delivered on {@code loop}. */
