@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * comparing in constant time. Refused requests get 401 (errNo 4010) and the connection closes.
  * Health probes ({@code /healthz}, {@code /readyz}) need no token: load balancers cannot send one.
  * Nor does the {@code /dashboard} page, which holds no data: it asks for the token and sends it
- * with each of its requests.
+ * with each of its requests. The AWS {@code @connections} API authenticates on its own.
  */
 @Sharable
 final class PushAuthHandler extends ChannelInboundHandlerAdapter {
@@ -40,7 +40,10 @@ final class PushAuthHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
             String path = new QueryStringDecoder(request.uri()).path();
-            if (OPEN_PATHS.contains(path) || authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            // @connections checks its own credentials (a bearer token or an AWS signature) once the body is read
+            if (OPEN_PATHS.contains(path)
+                    || AwsConnectionsApi.isConnectionsPath(request.uri())
+                    || authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
                 ctx.channel().attr(REJECTED).set(null);
                 ctx.fireChannelRead(msg);
                 return;

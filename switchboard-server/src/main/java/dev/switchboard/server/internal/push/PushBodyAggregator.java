@@ -35,6 +35,18 @@ final class PushBodyAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        if (oversized instanceof io.netty.handler.codec.http.HttpRequest request
+                && AwsConnectionsApi.isConnectionsPath(request.uri())) {
+            // AWS SDKs recognise only API Gateway's error form
+            JsonResponses.sendAndLinger(
+                    ctx,
+                    AwsConnectionsApi.error(
+                            ctx.alloc(),
+                            AwsConnectionsApi.AwsApiException.payloadTooLarge(
+                                    "Request body larger than push.max-body-bytes (" + maxContentLength()
+                                            + " bytes)")));
+            return;
+        }
         JsonResponses.sendAndLinger(ctx, tooLarge(ctx.alloc(), maxContentLength()));
     }
 

@@ -14,10 +14,13 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
     private final PushConfig config;
     private final @Nullable PushAuthHandler auth;
     private final PushApiHandler api;
+    private final AwsConnectionsApi awsConnections;
 
     public PushChannelInitializer(PushConfig config, ClientServices services) {
         this.config = config;
         this.auth = config.token() == null ? null : new PushAuthHandler(config.token());
+        this.awsConnections =
+                new AwsConnectionsApi(config, services.registry(), services.metrics(), java.time.Clock.systemUTC());
         this.api = new PushApiHandler(
                 new PushExecutor(services.registry(), services.groups()),
                 new AdminApi(services.registry(), services.groups()),
@@ -37,6 +40,7 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
         }
         pipeline.addLast("aggregator", new PushBodyAggregator(config.maxBodyBytes()));
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+        pipeline.addLast("aws-connections", awsConnections);
         pipeline.addLast("api", api);
     }
 }
