@@ -1,16 +1,21 @@
 package dev.switchboard.app;
 
+import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.config.RuntimesConfig;
+import dev.switchboard.core.dialect.aws.AwsEnvironment;
 import dev.switchboard.core.function.FunctionInvokerFactory;
 import dev.switchboard.runtimes.process.ProcessFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The Python and Node runtimes of a node. Their workers start with the first invocation and get
  * the push URL in their environment; it is only known once the gateway listens (the push port may
- * be 0 in config), so a worker that starts earlier waits for {@link #started}.
+ * be 0 in config), so a worker that starts earlier waits for {@link #started}. When a route speaks
+ * the aws dialect, they also get what AWS SDKs need to reach its {@code @connections} API
+ * ({@link AwsEnvironment}).
  */
 final class ProcessFunctions implements AutoCloseable {
     private final CompletableFuture<Map<String, String>> pushEnvironment = new CompletableFuture<>();
@@ -27,10 +32,17 @@ final class ProcessFunctions implements AutoCloseable {
 
     /** Tells the workers where {@code gateway}'s push API listens; returns their push variables. */
     Map<String, String> started(Gateway gateway) {
-        Map<String, String> variables = ProcessFunctionInvokerFactory.pushEnvironment(
-                gateway.pushAddress(), gateway.config().push().token());
-        pushEnvironment.complete(variables);
-        return variables;
+        Map<String, String> variables = new HashMap<>(ProcessFunctionInvokerFactory.pushEnvironment(
+                gateway.pushAddress(), gateway.config().push().token()));
+        if (gateway.config().routes().stream().anyMatch(RouteConfig::isAws)) {
+            String pushUrl = variables.get("SWITCHBOARD_PUSH_URL");
+            variables.putAll(AwsEnvironment.variables(
+                    pushUrl.substring(0, pushUrl.length() - "/push".length()),
+                    gateway.config().push(),
+                    System.getenv()));
+        }
+        pushEnvironment.complete(Map.copyOf(variables));
+        return Map.copyOf(variables);
     }
 
     /** Kills every worker. */
