@@ -5,6 +5,7 @@ import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.redis.RedisBackplane;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
 import java.net.InetSocketAddress;
@@ -89,10 +90,12 @@ final class ServeCommand implements Callable<Integer> {
         try {
             gatewayConfig = resolveConfig();
             processFunctions = new ProcessFunctions(gatewayConfig.runtimes());
-            gateway = Gateway.builder(gatewayConfig)
-                    .functions(javaFunctions)
-                    .functions(processFunctions.factory())
-                    .start();
+            Gateway.Builder builder =
+                    Gateway.builder(gatewayConfig).functions(javaFunctions).functions(processFunctions.factory());
+            if (gatewayConfig.cluster() != null) {
+                builder.backplane(new RedisBackplane(gatewayConfig.cluster()));
+            }
+            gateway = builder.start();
             processFunctions.started(gateway);
         } catch (ConfigException e) {
             System.err.println("switchboard: " + e.getMessage());

@@ -72,6 +72,16 @@ class ScenarioSmokeTest {
         assertVerifiedTraffic(report, 1);
     }
 
+    @Test
+    void clusterPushMeasuresLocalAndForwardedPushes() throws IOException {
+        JsonNode report = run("cluster-push", "--connections", "5", "--concurrency", "2");
+        assertThat(report.path("runs")).hasSize(2);
+        for (JsonNode run : report.path("runs")) {
+            assertThat(run.path("operations").asLong()).isPositive();
+            assertThat(run.path("errors").asLong()).isZero();
+        }
+    }
+
     private JsonNode run(String scenario, String... options) throws IOException {
         return runWithWarmup(scenario, "0.3", options);
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.core.cluster.ClusterBackplane;
+import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
@@ -17,6 +19,7 @@ import dev.switchboard.server.internal.client.ClientChannelInitializer;
 import dev.switchboard.server.internal.client.ClientServices;
 import dev.switchboard.server.internal.client.ConnectionLimiter;
 import dev.switchboard.server.internal.client.ConnectionSweeper;
+import dev.switchboard.server.internal.cluster.LocalMember;
 import dev.switchboard.server.internal.function.HttpFunctionInvokerFactory;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
@@ -25,6 +28,7 @@ import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
+import dev.switchboard.server.internal.push.PushServices;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -110,6 +114,13 @@ public final class Gateway implements AutoCloseable {
         return services.metrics().scrape();
     }
 
+    /** The cluster's live nodes as this node last saw them (just this node when not clustered). */
+    public java.util.Set<String> clusterNodes() {
+        return services.backplane() == null
+                ? java.util.Set.of(config.nodeId())
+                : services.backplane().liveNodes();
+    }
+
     /** Open connections right now. */
     public int openConnections() {
         return services.registry().size();
@@ -130,15 +141,22 @@ public final class Gateway implements AutoCloseable {
         for (LiveConnection connection : new ArrayList<>(services.registry().all())) {
             connection.close(SHUTDOWN);
         }
+        long givenUpBefore = services.cleanup().givenUp();
         boolean quiet = awaitCleanups(started + timeout.toNanos());
-        if (quiet) {
+        long givenUp = services.cleanup().givenUp() - givenUpBefore;
+        if (quiet && givenUp == 0) {
             log.info("stopped: {} connections closed, every cleanup delivered", open);
+        } else if (quiet) {
+            log.warn("stopped: {} connections closed, {} cleanups given up (see above)", open, givenUp);
         } else {
             log.warn(
                     "stopped after shutdown-timeout ({}): {} connections still draining, {} cleanups undelivered",
                     timeout,
                     services.unfinished().get(),
                     services.cleanup().pending());
+        }
+        if (services.backplane() != null) {
+            services.backplane().close();
         }
         pushChannel.close().syncUninterruptibly();
         invokers.forEach(FunctionInvoker::close);
@@ -172,6 +190,8 @@ public final class Gateway implements AutoCloseable {
         /** Listeners' real addresses by config key, once bound: AWS events name the push listener. */
         private final Map<String, InetSocketAddress> bound = new java.util.concurrent.ConcurrentHashMap<>();
 
+        private @Nullable ClusterBackplane backplane;
+
         private Builder(GatewayConfig config) {
             this.config = config;
         }
@@ -200,6 +220,15 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this node a cluster member on {@code backplane} (e.g. Redis); without one the node
+         * runs alone with everything in memory.
+         */
+        public Builder backplane(ClusterBackplane backplane) {
+            this.backplane = backplane;
+            return this;
+        }
+
         /** Forces a socket transport (default: epoll where available, else NIO). */
         public Builder transport(Transport transport) {
             this.transport = transport;
@@ -222,21 +251,29 @@ public final class Gateway implements AutoCloseable {
                 GatewayMetrics metrics = new GatewayMetrics();
                 Map<String, Route> routes = buildRoutes(all, invokers, metrics);
                 ClientServices services = services(group, routes, metrics);
+                Duration forwardTimeout = config.cluster() == null
+                        ? ClusterConfig.DEFAULT_FORWARD_TIMEOUT
+                        : config.cluster().forwardTimeout();
+                PushServices push = new PushServices(services, forwardTimeout);
                 Channel client =
                         bind(chosen, group, config.listen().toSocketAddress(), "listen", clientBootstrap(services));
-                Channel push;
+                Channel pushChannel;
                 try {
-                    push = bind(
+                    pushChannel = bind(
                             chosen,
                             group,
                             config.push().listen().toSocketAddress(),
                             "push.listen",
-                            new ServerBootstrap().childHandler(new PushChannelInitializer(config.push(), services)));
+                            new ServerBootstrap()
+                                    .childHandler(new PushChannelInitializer(config.push(), services, push)));
                 } catch (RuntimeException e) {
                     client.close().syncUninterruptibly();
                     throw e;
                 }
-                Gateway gateway = new Gateway(config, group, services, invokers, client, push);
+                if (backplane != null) {
+                    backplane.start(new LocalMember(services, push, group));
+                }
+                Gateway gateway = new Gateway(config, group, services, invokers, client, pushChannel);
                 log.info(
                         "node {} started ({} transport, {} event loops)",
                         config.nodeId(),
@@ -331,7 +368,7 @@ public final class Gateway implements AutoCloseable {
                     limits,
                     routes,
                     new ConnectionRegistry(),
-                    new GroupRegistry(limits.maxGroupsPerConnection()),
+                    new GroupRegistry(limits.maxGroupsPerConnection(), backplane),
                     new CleanupDispatcher(config.cleanupRetryFor(), ticker),
                     new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()),
                     java.util.Collections.unmodifiableMap(sweepers),
@@ -339,7 +376,8 @@ public final class Gateway implements AutoCloseable {
                     new AtomicInteger(),
                     new AtomicBoolean(),
                     staticContent,
-                    metrics);
+                    metrics,
+                    backplane);
         }
 
         private ServerBootstrap clientBootstrap(ClientServices services) {

@@ -5,6 +5,7 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.json.Json;
+import dev.switchboard.redis.RedisBackplane;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
 import dev.switchboard.runtimes.process.ProcessFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
@@ -50,8 +51,11 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts a gateway from {@code builder}, moved to loopback port 0 for clients and pushes. */
     public static TestGateway start(GatewayConfig.Builder builder) {
-        GatewayConfig draft =
-                builder.nodeId("test").listen(new HostPort("127.0.0.1", 0)).build();
+        // single nodes are "test"; cluster nodes keep the distinct ids their test gives them
+        if (builder.build().cluster() == null) {
+            builder.nodeId("test");
+        }
+        GatewayConfig draft = builder.listen(new HostPort("127.0.0.1", 0)).build();
         GatewayConfig config = draft.toBuilder()
                 .push(draft.push().withListen(new HostPort("127.0.0.1", 0)))
                 .build();
@@ -62,10 +66,12 @@ public final class TestGateway implements AutoCloseable {
                 new ProcessFunctionInvokerFactory(config.runtimes(), pushEnvironment::join);
         Gateway gateway;
         try {
-            gateway = Gateway.builder(config)
-                    .functions(javaFunctions)
-                    .functions(processFunctions)
-                    .start();
+            Gateway.Builder gatewayBuilder =
+                    Gateway.builder(config).functions(javaFunctions).functions(processFunctions);
+            if (config.cluster() != null) {
+                gatewayBuilder.backplane(new RedisBackplane(config.cluster()));
+            }
+            gateway = gatewayBuilder.start();
         } catch (RuntimeException e) {
             pushEnvironment.complete(Map.of());
             processFunctions.close();

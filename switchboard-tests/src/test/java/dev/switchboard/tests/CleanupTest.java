@@ -329,16 +329,17 @@ class CleanupTest {
     }
 
     @Test
-    void clientLeavingDuringRegistrationStillGetsItsCleanup() {
+    void clientLeavingDuringRegistrationStillGetsItsCleanup() throws Exception {
         functions.on("/register", event -> StubResponse.accept(null).after(Duration.ofMillis(500)));
         start(LimitsConfig.builder());
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        var pending = http.newWebSocketBuilder()
-                .connectTimeout(Duration.ofMillis(100))
-                .buildAsync(gateway.ws("/chat"), new java.net.http.WebSocket.Listener() {});
-
-        await().atMost(WAIT).until(() -> functions.received("/register").size() == 1);
-        pending.cancel(true);
+        try (java.net.Socket socket = new java.net.Socket(
+                "127.0.0.1", gateway.gateway().clientAddress().getPort())) {
+            socket.getOutputStream()
+                    .write(("GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            await().atMost(WAIT).until(() -> functions.received("/register").size() == 1);
+        } // the client leaves while its registration is still running
         String id = lastRegisteredId();
 
         await().atMost(WAIT).until(() -> cleanupsOf(id).size() == 1);

@@ -176,7 +176,7 @@ class MetricsTest {
         assertThat(delta(
                         before,
                         after,
-                        "switchboard_push_requests_total{action=\"data-send\",outcome=\"connection_gone\"}"))
+                        "switchboard_push_requests_total{action=\"data-send\",outcome=\"connection-gone\"}"))
                 .isEqualTo(1);
         assertThat(delta(before, after, "switchboard_push_requests_total{action=\"join\",outcome=\"ok\"}"))
                 .isEqualTo(1);

@@ -14,6 +14,7 @@ public final class Scenarios {
                 new EchoInprocessScenario(),
                 new EchoHttpScenario(),
                 new EchoPushScenario(),
-                new FanoutScenario());
+                new FanoutScenario(),
+                new ClusterPushScenario());
     }
 }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the YAML config (DESIGN §8): substitutes {@code ${ENV:-default}}, maps kebab-case keys
@@ -83,11 +84,35 @@ public final class ConfigLoader {
             tls.finish();
         });
         root.object("cluster").ifPresent(cluster -> {
-            notSupported(cluster, "redis", "cluster mode");
+            builder.cluster(readCluster(cluster));
             cluster.finish();
         });
         root.finish();
         return builder.build();
+    }
+
+    private static @Nullable ClusterConfig readCluster(ConfigNode node) {
+        String redis = node.optionalString("redis");
+        boolean redisCluster = node.bool("redis-cluster", false);
+        Duration ms = Duration.ofMillis(1);
+        Duration interval =
+                node.duration("heartbeat-interval", ClusterConfig.DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(50));
+        Duration ttl = node.duration("heartbeat-ttl", ClusterConfig.DEFAULT_HEARTBEAT_TTL, Duration.ofMillis(100));
+        Duration forward = node.duration("forward-timeout", ClusterConfig.DEFAULT_FORWARD_TIMEOUT, ms);
+        if (redis == null) {
+            return null;
+        }
+        if (!redis.startsWith("redis://") && !redis.startsWith("rediss://") && !redis.startsWith("redis-sentinel://")) {
+            throw node.error(
+                    "redis", "'" + redis + "' (expected: redis://host:port, rediss://… or redis-sentinel://…)");
+        }
+        if (ttl.compareTo(interval.multipliedBy(2)) < 0) {
+            throw node.error(
+                    "heartbeat-ttl",
+                    Units.format(ttl) + " (expected: at least twice heartbeat-interval, "
+                            + Units.format(interval.multipliedBy(2)) + ")");
+        }
+        return new ClusterConfig(redis, redisCluster, interval, ttl, forward);
     }
 
     private static PushConfig readPush(ConfigNode node) {

@@ -2,6 +2,7 @@ package dev.switchboard.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a node needs to run: where it listens, its limits and its routes. Built by
@@ -15,6 +16,7 @@ import java.util.List;
  * @param cleanupRetryFor how long a failing cleanup is retried before it is given up and logged
  * @param routes the WebSocket endpoints
  * @param runtimes the local process runtimes for {@code python:} and {@code node:} functions
+ * @param cluster cluster mode on Redis, or null for a single node with everything in memory
  */
 public record GatewayConfig(
         String nodeId,
@@ -24,7 +26,8 @@ public record GatewayConfig(
         Duration shutdownTimeout,
         Duration cleanupRetryFor,
         List<RouteConfig> routes,
-        RuntimesConfig runtimes) {
+        RuntimesConfig runtimes,
+        @Nullable ClusterConfig cluster) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -48,7 +51,8 @@ public record GatewayConfig(
                 .shutdownTimeout(shutdownTimeout)
                 .cleanupRetryFor(cleanupRetryFor)
                 .routes(routes)
-                .runtimes(runtimes);
+                .runtimes(runtimes)
+                .cluster(cluster);
     }
 
     /** Builds {@link GatewayConfig}. */
@@ -61,6 +65,7 @@ public record GatewayConfig(
         private Duration cleanupRetryFor = DEFAULT_CLEANUP_RETRY_FOR;
         private List<RouteConfig> routes = List.of();
         private RuntimesConfig runtimes = RuntimesConfig.defaults();
+        private @Nullable ClusterConfig cluster;
 
         private Builder() {}
 
@@ -99,6 +104,12 @@ public record GatewayConfig(
             return this;
         }
 
+        /** Cluster mode on Redis; null (the default) runs a single node in memory. */
+        public Builder cluster(@Nullable ClusterConfig value) {
+            this.cluster = value;
+            return this;
+        }
+
         /** The process runtimes for {@code python:} and {@code node:} functions. */
         public Builder runtimes(RuntimesConfig value) {
             this.runtimes = value;
@@ -117,8 +128,8 @@ public record GatewayConfig(
          * @throws ConfigException when a value is out of range or values contradict each other
          */
         public GatewayConfig build() {
-            GatewayConfig config =
-                    new GatewayConfig(nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes, runtimes);
+            GatewayConfig config = new GatewayConfig(
+                    nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes, runtimes, cluster);
             ConfigValidator.validate(config);
             return config;
         }

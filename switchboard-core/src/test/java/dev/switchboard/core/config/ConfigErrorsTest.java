@@ -101,7 +101,9 @@ class ConfigErrorsTest {
             assertRejected(
                     ROUTE + "tls: {certificate: x}\n", "tls.certificate: unknown key (expected one of: cert, key)");
             assertRejected(
-                    ROUTE + "cluster: {redis-url: x}\n", "cluster.redis-url: unknown key (expected one of: redis)");
+                    ROUTE + "cluster: {redis-url: x}\n",
+                    "cluster.redis-url: unknown key (expected one of: forward-timeout, heartbeat-interval,"
+                            + " heartbeat-ttl, redis, redis-cluster)");
         }
     }
 
@@ -480,11 +482,25 @@ class ConfigErrorsTest {
         }
 
         @Test
-        void redisCluster() {
+        void redisClusterWithABadUri() {
             assertRejected(
-                    ROUTE + "cluster: {redis: 'redis://127.0.0.1:6379'}\n",
-                    "cluster.redis: 'redis://127.0.0.1:6379' (expected: null; cluster mode is not supported by this"
-                            + " version)");
+                    ROUTE + "cluster: {redis: 'http://127.0.0.1:6379'}\n",
+                    "cluster.redis: 'http://127.0.0.1:6379' (expected: redis://host:port, rediss://… or"
+                            + " redis-sentinel://…)");
+        }
+
+        @Test
+        void heartbeatTtlShorterThanTwoIntervals() {
+            assertRejected(
+                    ROUTE + "cluster: {redis: 'redis://x:1', heartbeat-interval: 1s, heartbeat-ttl: 1500ms}\n",
+                    "cluster.heartbeat-ttl: 1500ms (expected: at least twice heartbeat-interval, 2s)");
+        }
+
+        @Test
+        void clusterLoads() {
+            var cluster = ConfigLoader.parse(ROUTE + "cluster: {redis: 'redis://127.0.0.1:6379'}\n", Map.of())
+                    .cluster();
+            assertThat(cluster).isEqualTo(dev.switchboard.core.config.ClusterConfig.of("redis://127.0.0.1:6379"));
         }
 
         @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.json.Json;
@@ -38,6 +39,15 @@ public final class TencentPushParser {
 
     /** Parses a push body. */
     public static PushCommand parse(InputStream body) {
+        return parse(readTree(body));
+    }
+
+    /**
+     * Reads a push body as a JSON object, for callers that keep the tree (e.g. to forward it).
+     *
+     * @throws SwitchboardException (400, 4000) when it is not one JSON object
+     */
+    public static ObjectNode readTree(InputStream body) {
         JsonNode root;
         try {
             root = READER.readTree(body);
@@ -47,10 +57,10 @@ public final class TencentPushParser {
         } catch (IOException e) {
             throw new SwitchboardException(ErrorCode.BODY_NOT_JSON, "body could not be read: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof ObjectNode object)) {
             throw new SwitchboardException(ErrorCode.BODY_NOT_JSON, "body is not a JSON object");
         }
-        return parse(root);
+        return object;
     }
 
     /** Parses a push body that is already a tree. */

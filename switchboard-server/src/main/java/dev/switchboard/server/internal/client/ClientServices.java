@@ -1,5 +1,6 @@
 package dev.switchboard.server.internal.client;
 
+import dev.switchboard.core.cluster.ClusterBackplane;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.server.StaticContent;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
@@ -24,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param unfinished connections accepted whose cleanup has not been dispatched yet
  * @param draining set when the node stops accepting connections
  * @param staticContent files served to plain GETs outside the routes, if any
+ * @param backplane the cluster backplane, or null on a single node
  */
 public record ClientServices(
         String nodeId,
@@ -38,7 +40,8 @@ public record ClientServices(
         AtomicInteger unfinished,
         AtomicBoolean draining,
         @Nullable StaticContent staticContent,
-        GatewayMetrics metrics) {
+        GatewayMetrics metrics,
+        @Nullable ClusterBackplane backplane) {
 
     /** The sweeper of the event loop {@code channel} runs on. */
     ConnectionSweeper sweeper(Channel channel) {

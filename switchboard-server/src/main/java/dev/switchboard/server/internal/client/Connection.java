@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.OnTransferError;
 import dev.switchboard.core.config.SlowConsumerPolicy;
@@ -13,6 +14,7 @@ import dev.switchboard.server.internal.lifecycle.ConnectionInfo;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.lifecycle.SendResult;
+import dev.switchboard.server.internal.lifecycle.SharedFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -24,7 +26,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.AttributeKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,6 +76,7 @@ public final class Connection implements LiveConnection {
     private final LongAdder messagesOut = new LongAdder();
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
+    private volatile boolean compressed;
 
     private volatile State state = State.OPEN;
     private volatile long lastActiveNanos;
@@ -139,6 +141,12 @@ public final class Connection implements LiveConnection {
     }
 
     @Override
+    public ConnectionRecord record(String node) {
+        return new ConnectionRecord(
+                id, node, route.path(), connectedAtMillis, sourceIp, userAgent, subprotocol, context);
+    }
+
+    @Override
     public ConnectionInfo info() {
         long now = services.ticker().nanoTime();
         long lastActiveMillis = System.currentTimeMillis() - (now - lastActiveNanos) / 1_000_000;
@@ -180,6 +188,9 @@ public final class Connection implements LiveConnection {
         services.unfinished().incrementAndGet();
         route.metrics().opened();
         services.registry().add(this);
+        if (services.backplane() != null) {
+            services.backplane().opened(record(services.nodeId()));
+        }
         services.sweeper(channel).track(this);
         log.atDebug()
                 .addKeyValue("conn", id)
@@ -189,6 +200,16 @@ public final class Connection implements LiveConnection {
 
     @Override
     public SendResult send(Message message) {
+        return send(message, null);
+    }
+
+    @Override
+    public SendResult send(SharedFrame frame) {
+        return send(frame.message(), frame);
+    }
+
+    /** Queues {@code message}, as the shared encoded frame when there is one and no compression. */
+    private SendResult send(Message message, @Nullable SharedFrame shared) {
         if (state != State.OPEN) {
             return SendResult.GONE;
         }
@@ -196,10 +217,15 @@ public final class Connection implements LiveConnection {
             onBufferFull();
             return SendResult.BUFFER_FULL;
         }
-        ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
-        WebSocketFrame frame = message.type() == Message.Type.TEXT
-                ? new TextWebSocketFrame(payload)
-                : new BinaryWebSocketFrame(payload);
+        Object frame;
+        if (shared != null && !compressed) {
+            frame = shared.retainedView();
+        } else {
+            ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
+            frame = message.type() == Message.Type.TEXT
+                    ? new TextWebSocketFrame(payload)
+                    : new BinaryWebSocketFrame(payload);
+        }
         channel.writeAndFlush(frame, channel.voidPromise());
         messagesOut.increment();
         route.metrics().messageOut(message.size());
@@ -207,8 +233,20 @@ public final class Connection implements LiveConnection {
         return SendResult.SENT;
     }
 
+    /** Marks the connection as compressing (permessage-deflate): it cannot take shared frames. */
+    void compressed(boolean value) {
+        this.compressed = value;
+    }
+
     private void onBufferFull() {
-        if (services.limits().slowConsumer() == SlowConsumerPolicy.CLOSE && slowConsumer.compareAndSet(false, true)) {
+        if (services.limits().slowConsumer() == SlowConsumerPolicy.DROP) {
+            log.atDebug()
+                    .addKeyValue("conn", id)
+                    .addKeyValue("route", route.path())
+                    .log("message dropped: outbound buffer full (slow-consumer: drop)");
+            return;
+        }
+        if (slowConsumer.compareAndSet(false, true)) {
             log.atInfo()
                     .addKeyValue("conn", id)
                     .addKeyValue("route", route.path())
@@ -303,7 +341,11 @@ public final class Connection implements LiveConnection {
         state = State.CLOSING;
         closeCause = cause;
         services.registry().remove(this);
+        Set<String> groupsAtClose = Set.copyOf(groups);
         services.groups().leaveAll(this);
+        if (services.backplane() != null) {
+            services.backplane().closed(id, route.path(), groupsAtClose);
+        }
         route.metrics().closed(cause);
         if (cause.closedBy() == ClosedBy.SLOW_CONSUMER) {
             route.metrics().slowConsumerClosed();

@@ -198,19 +198,23 @@ final class Registration {
         if (deflate != null) {
             responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
         }
+        // Open (visible to pushes, with its groups) before the 101 leaves: a backend told by the
+        // client that it is connected must never get 410. Frames pushed meanwhile queue behind
+        // the 101 on this channel.
+        connection.compressed(deflate != null);
+        connection.open();
+        route.metrics().connectAccepted();
+        for (String group : accept.groups()) {
+            services.groups().join(connection, group);
+        }
         ChannelPromise written = channel.newPromise();
         written.addListener(future -> {
             if (!future.isSuccess()) {
-                connection.abandon(new CloseCause(CloseCause.ABNORMAL, "handshake not delivered", ClosedBy.CLIENT));
+                connection.onChannelInactive();
                 channel.close();
                 return;
             }
             installFrameHandlers(channel.pipeline(), deflate, maxMessageBytes);
-            connection.open();
-            route.metrics().connectAccepted();
-            for (String group : accept.groups()) {
-                services.groups().join(connection, group);
-            }
             channel.config().setAutoRead(true);
         });
         handshaker.handshake(channel, request, responseHeaders, written);
@@ -239,8 +243,9 @@ final class Registration {
                         + limits.maxContextBytes() + ")";
             }
         }
-        if (accept.groups().size() > limits.maxGroupsPerConnection()) {
-            return "groups lists " + accept.groups().size() + " groups, more than limits.max-groups-per-connection ("
+        long distinctGroups = accept.groups().stream().distinct().count();
+        if (distinctGroups > limits.maxGroupsPerConnection()) {
+            return "groups lists " + distinctGroups + " groups, more than limits.max-groups-per-connection ("
                     + limits.maxGroupsPerConnection() + ")";
         }
         return null;

@@ -56,7 +56,6 @@ final class TransferPump {
             return;
         }
         if (inFlight < maxInFlight && isQueueEmpty()) {
-            route.metrics().queueDepth(0);
             dispatch(message);
             return;
         }

@@ -11,6 +11,7 @@ import dev.switchboard.server.internal.metrics.FunctionRole;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +34,7 @@ public final class CleanupDispatcher {
     private final Ticker ticker;
     private final Object idleLock = new Object();
     private int pending;
+    private final java.util.concurrent.atomic.AtomicLong givenUp = new java.util.concurrent.atomic.AtomicLong();
     private volatile long giveUpAtNanos = Long.MAX_VALUE;
 
     public CleanupDispatcher(Duration retryFor, Ticker ticker) {
@@ -42,16 +44,17 @@ public final class CleanupDispatcher {
 
     /**
      * Invokes the route's cleanup function for a connection that ended, on {@code loop}.
-     * Does nothing when the route has no cleanup function.
+     * Does nothing when the route has no cleanup function. The returned future completes when the
+     * cleanup is delivered or given up.
      */
-    public void dispatch(
+    public CompletableFuture<Void> dispatch(
             Route route,
             String connectionId,
             String sourceIp,
             @Nullable JsonNode context,
             CloseCause cause,
             EventLoop loop) {
-        dispatch(route, route.requestContext(sourceIp), connectionId, context, cause, loop);
+        return dispatch(route, route.requestContext(sourceIp), connectionId, context, cause, loop);
     }
 
     /**
@@ -59,7 +62,7 @@ public final class CleanupDispatcher {
      * of which more is known than its address (its user agent and connection time, which the AWS
      * dialect's {@code $disconnect} event carries).
      */
-    public void dispatch(
+    public CompletableFuture<Void> dispatch(
             Route route,
             RequestContext requestContext,
             String connectionId,
@@ -67,19 +70,27 @@ public final class CleanupDispatcher {
             CloseCause cause,
             EventLoop loop) {
         FunctionInvoker cleanup = route.cleanup();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         if (cleanup == null) {
-            return;
+            done.complete(null);
+            return done;
         }
         synchronized (idleLock) {
             pending++;
         }
         CloseEvent event = new CloseEvent(requestContext, connectionId, context, cause);
-        Attempt attempt = new Attempt(route, cleanup, event, loop, ticker.nanoTime() + retryForNanos);
+        Attempt attempt = new Attempt(route, cleanup, event, loop, ticker.nanoTime() + retryForNanos, done);
         if (loop.inEventLoop()) {
             attempt.run();
         } else {
             loop.execute(attempt);
         }
+        return done;
+    }
+
+    /** Cleanups given up since start (after their retries ran out, or at shutdown). */
+    public long givenUp() {
+        return givenUp.get();
     }
 
     /** Cleanups not yet delivered (or given up). */
@@ -112,6 +123,11 @@ public final class CleanupDispatcher {
         }
     }
 
+    private void finished(CompletableFuture<Void> done) {
+        finished();
+        done.complete(null);
+    }
+
     private void finished() {
         synchronized (idleLock) {
             pending--;
@@ -131,7 +147,16 @@ public final class CleanupDispatcher {
         private int number;
         private long backoffNanos = FIRST_BACKOFF_NANOS;
 
-        Attempt(Route route, FunctionInvoker cleanup, CloseEvent event, EventLoop loop, long retryUntilNanos) {
+        private final CompletableFuture<Void> done;
+
+        Attempt(
+                Route route,
+                FunctionInvoker cleanup,
+                CloseEvent event,
+                EventLoop loop,
+                long retryUntilNanos,
+                CompletableFuture<Void> done) {
+            this.done = done;
             this.route = route;
             this.cleanup = cleanup;
             this.event = event;
@@ -160,11 +185,12 @@ public final class CleanupDispatcher {
                             .addKeyValue("route", route.path())
                             .log("cleanup delivered on attempt {}", number);
                 }
-                finished();
+                finished(done);
                 return;
             }
             long deadline = Math.min(retryUntilNanos, giveUpAtNanos);
             if (ticker.nanoTime() + backoffNanos > deadline) {
+                givenUp.incrementAndGet();
                 log.atError()
                         .addKeyValue("conn", event.connectionId())
                         .addKeyValue("route", route.path())
@@ -173,7 +199,7 @@ public final class CleanupDispatcher {
                                 number,
                                 result.describe(),
                                 event.requestContext().requestId());
-                finished();
+                finished(done);
                 return;
             }
             log.atWarn()
@@ -187,11 +213,12 @@ public final class CleanupDispatcher {
             try {
                 loop.schedule(this, backoffNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
+                givenUp.incrementAndGet();
                 log.atError()
                         .addKeyValue("conn", event.connectionId())
                         .addKeyValue("route", route.path())
                         .log("cleanup given up: the node is stopping");
-                finished();
+                finished(done);
                 return;
             }
             backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);

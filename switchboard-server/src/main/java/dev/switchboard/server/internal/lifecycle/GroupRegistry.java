@@ -2,12 +2,14 @@ package dev.switchboard.server.internal.lifecycle;
 
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.cluster.ClusterBackplane;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Group membership on this node: group name to members, and on each connection the names of its
@@ -17,9 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GroupRegistry {
     private final ConcurrentHashMap<String, Set<LiveConnection>> groups = new ConcurrentHashMap<>();
     private final int maxGroupsPerConnection;
+    private final @Nullable ClusterBackplane backplane;
 
-    public GroupRegistry(int maxGroupsPerConnection) {
+    /**
+     * A registry whose joins and leaves are mirrored to {@code backplane} in cluster mode (null
+     * on a single node).
+     */
+    public GroupRegistry(int maxGroupsPerConnection, @Nullable ClusterBackplane backplane) {
         this.maxGroupsPerConnection = maxGroupsPerConnection;
+        this.backplane = backplane;
     }
 
     /**
@@ -45,6 +53,9 @@ public final class GroupRegistry {
             set.add(connection);
             return set;
         });
+        if (backplane != null) {
+            backplane.joined(connection.id(), group);
+        }
         if (!connection.isOpen()) {
             // it closed while joining: its leaveAll may have run before the add
             leave(connection, group);
@@ -55,6 +66,14 @@ public final class GroupRegistry {
 
     /** Removes {@code connection} from {@code group}; returns whether it was a member. */
     public boolean leave(LiveConnection connection, String group) {
+        boolean member = leaveLocally(connection, group);
+        if (backplane != null) {
+            backplane.left(connection.id(), group);
+        }
+        return member;
+    }
+
+    private boolean leaveLocally(LiveConnection connection, String group) {
         boolean member = connection.groups().remove(group);
         groups.computeIfPresent(group, (name, members) -> {
             members.remove(connection);
@@ -63,10 +82,13 @@ public final class GroupRegistry {
         return member;
     }
 
-    /** Removes {@code connection} from every group it is in. */
+    /**
+     * Removes a closing {@code connection} from every group it is in, on this node; the backplane
+     * hears of it with the connection's close.
+     */
     public void leaveAll(LiveConnection connection) {
         for (String group : new ArrayList<>(connection.groups())) {
-            leave(connection, group);
+            leaveLocally(connection, group);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.server.internal.lifecycle;
 
+import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.Message;
 import java.util.Set;
@@ -22,11 +23,17 @@ public interface LiveConnection {
      */
     SendResult send(Message message);
 
+    /** Queues a frame encoded once for many connections; otherwise as {@link #send(Message)}. */
+    SendResult send(SharedFrame frame);
+
     /** Closes the connection with {@code cause}; its cleanup follows. Callable from any thread. */
     void close(CloseCause cause);
 
     /** The names of the groups it is in; a live, thread-safe set kept by {@link GroupRegistry}. */
     Set<String> groups();
+
+    /** What the cluster keeps of it, as held by {@code node}. */
+    ConnectionRecord record(String node);
 
     /** A snapshot for the push and admin APIs. */
     ConnectionInfo info();

@@ -30,6 +30,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
     private final Map<String, Counter> pushes = new ConcurrentHashMap<>();
+    private final Map<String, io.micrometer.core.instrument.Timer> forwards = new ConcurrentHashMap<>();
     private final ArrayDeque<Disconnect> recent = new ArrayDeque<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -71,6 +72,18 @@ public final class GatewayMetrics implements AutoCloseable {
                                 .tags("route", "", "outcome", "refused", "reason", reason)
                                 .register(registry))
                 .increment();
+    }
+
+    /** A request forwarded to another node: its outcome and round-trip time. */
+    public void forwarded(String outcome, long nanos) {
+        forwards.computeIfAbsent(
+                        outcome,
+                        o -> io.micrometer.core.instrument.Timer.builder("switchboard.cluster.forwards")
+                                .description("Requests forwarded to other cluster nodes, by outcome")
+                                .tag("outcome", o)
+                                .publishPercentiles(0.5, 0.99)
+                                .register(registry))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Remembers a disconnect for the dashboard (the meters are counted by {@link RouteMetrics}). */

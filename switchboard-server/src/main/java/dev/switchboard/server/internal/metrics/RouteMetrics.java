@@ -37,7 +37,8 @@ public final class RouteMetrics {
     private final DistributionSummary queueDepth;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
-    private final Map<String, Timer> functions = new ConcurrentHashMap<>();
+    /** Function timers by role and outcome, created up front: the message path only records. */
+    private final Timer[][] functions;
 
     RouteMetrics(MeterRegistry registry, String route) {
         this.registry = registry;
@@ -52,8 +53,16 @@ public final class RouteMetrics {
         this.bytesIn = counter("switchboard.received.bytes", "Payload bytes received from clients");
         this.bytesOut = counter("switchboard.sent.bytes", "Payload bytes sent to clients");
         this.slowConsumerCloses = counter("switchboard.slow.consumer.closes", "Connections closed as slow consumers");
+        this.functions = new Timer[FunctionRole.values().length][FunctionOutcome.values().length];
+        for (FunctionRole role : FunctionRole.values()) {
+            for (FunctionOutcome outcome : FunctionOutcome.values()) {
+                if (outcome != FunctionOutcome.REFUSED || role == FunctionRole.REGISTER) {
+                    functions[role.ordinal()][outcome.ordinal()] = functionTimer(role, outcome);
+                }
+            }
+        }
         this.queueDepth = DistributionSummary.builder("switchboard.inbound.queue.depth")
-                .description("Messages waiting for the transfer function, sampled at each arrival")
+                .description("Depth of a connection's transfer queue when a message had to wait in it")
                 .tags("route", route)
                 .register(registry);
     }
@@ -119,18 +128,15 @@ public final class RouteMetrics {
 
     /** One invocation of this route's {@code role} function that took {@code nanos}. */
     public void invocation(FunctionRole role, FunctionOutcome outcome, long nanos) {
-        functions
-                .computeIfAbsent(
-                        role.label() + ' ' + outcome.label(),
-                        key -> Timer.builder("switchboard.function.duration")
-                                .description("Function invocations by function and outcome")
-                                .tags("route", route, "function", role.label(), "outcome", outcome.label())
-                                .publishPercentileHistogram()
-                                .publishPercentiles(0.5, 0.99)
-                                .minimumExpectedValue(Duration.ofMillis(1))
-                                .maximumExpectedValue(Duration.ofSeconds(30))
-                                .register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+        functions[role.ordinal()][outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer functionTimer(FunctionRole role, FunctionOutcome outcome) {
+        return Timer.builder("switchboard.function.duration")
+                .description("Function invocations by function and outcome")
+                .tags("route", route, "function", role.label(), "outcome", outcome.label())
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
     }
 
     /** Open connections now. */

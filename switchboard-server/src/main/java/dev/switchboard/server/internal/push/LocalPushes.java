@@ -13,23 +13,25 @@ import dev.switchboard.core.push.PushTarget;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
+import dev.switchboard.server.internal.lifecycle.SharedFrame;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Carries out push commands against the node's connections and says what happened: the JSON
- * body of a 200 response, or a {@link SwitchboardException} with the error's status and errNo.
+ * Carries out push commands against this node's own connections and says what happened: the
+ * JSON body of a 200 response, or a {@link SwitchboardException} with the error's status and
+ * errNo. In cluster mode {@link PushRouter} decides what runs here and what is forwarded.
  * A single-target send answers with that connection's status (410 gone, 429 buffer full); a
  * multi-target send always answers 200 with {@code delivered}, {@code failed} and the failures.
  */
-final class PushExecutor {
+final class LocalPushes {
     /** Failures listed in one answer; the count is always complete. */
     static final int MAX_LISTED_FAILURES = 1000;
 
     private final ConnectionRegistry registry;
     private final GroupRegistry groups;
 
-    PushExecutor(ConnectionRegistry registry, GroupRegistry groups) {
+    LocalPushes(ConnectionRegistry registry, GroupRegistry groups) {
         this.registry = registry;
         this.groups = groups;
     }
@@ -74,26 +76,32 @@ final class PushExecutor {
                             "secConnectionID " + one.id() + ": outbound buffer full (the client is not reading)");
             }
         }
+        // one encoding of the frame for every recipient
+        SharedFrame frame = SharedFrame.of(message);
         Fanout fanout = new Fanout();
-        if (target instanceof PushTarget.Connections many) {
-            for (String id : new LinkedHashSet<>(many.ids())) {
-                if (!many.exclude().contains(id)) {
-                    registry.find(id).ifPresentOrElse(c -> fanout.send(c, message), () -> fanout.failed(id, "gone"));
+        try {
+            if (target instanceof PushTarget.Connections many) {
+                for (String id : new LinkedHashSet<>(many.ids())) {
+                    if (!many.exclude().contains(id)) {
+                        registry.find(id).ifPresentOrElse(c -> fanout.send(c, frame), () -> fanout.failed(id, "gone"));
+                    }
                 }
+            } else if (target instanceof PushTarget.Group group) {
+                sendToAll(groups.members(group.name()), group.exclude(), frame, fanout);
+            } else if (target instanceof PushTarget.All all) {
+                sendToAll(registry.all(), all.exclude(), frame, fanout);
             }
-        } else if (target instanceof PushTarget.Group group) {
-            sendToAll(groups.members(group.name()), group.exclude(), message, fanout);
-        } else if (target instanceof PushTarget.All all) {
-            sendToAll(registry.all(), all.exclude(), message, fanout);
+        } finally {
+            frame.release();
         }
         return fanout.result();
     }
 
     private static void sendToAll(
-            Iterable<LiveConnection> connections, Set<String> exclude, Message message, Fanout fanout) {
+            Iterable<LiveConnection> connections, Set<String> exclude, SharedFrame frame, Fanout fanout) {
         for (LiveConnection connection : connections) {
             if (!exclude.contains(connection.id())) {
-                fanout.send(connection, message);
+                fanout.send(connection, frame);
             }
         }
     }
@@ -119,8 +127,8 @@ final class PushExecutor {
         private int failed;
         private final ArrayNode failures = Json.mapper().createArrayNode();
 
-        void send(LiveConnection connection, Message message) {
-            switch (connection.send(message)) {
+        void send(LiveConnection connection, SharedFrame frame) {
+            switch (connection.send(frame)) {
                 case SENT -> delivered++;
                 case GONE -> failed(connection.id(), "gone");
                 case BUFFER_FULL -> failed(connection.id(), "buffer-full");

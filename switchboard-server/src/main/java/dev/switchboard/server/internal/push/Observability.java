@@ -7,7 +7,8 @@ import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.metrics.RouteMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -60,7 +61,7 @@ final class Observability {
      * open connections, messages and bytes in and out, function latency and errors per route.
      */
     ObjectNode stats() {
-        ObjectNode body = PushExecutor.ok();
+        ObjectNode body = LocalPushes.ok();
         body.put("time", System.currentTimeMillis());
         body.put("openConnections", services.registry().size());
         body.put("groups", services.groups().sizes().size());
@@ -80,11 +81,10 @@ final class Observability {
                         functions.has(function) ? (ObjectNode) functions.get(function) : functions.putObject(function);
                 String outcome = timer.getId().getTag("outcome");
                 stats.put(outcome, stats.path(outcome).asLong() + timer.count());
-                if ("ok".equals(outcome)) {
-                    for (ValueAtPercentile percentile : timer.takeSnapshot().percentileValues()) {
-                        String name = percentile.percentile() == 0.5 ? "p50Ms" : "p99Ms";
-                        stats.put(name, percentile.value(TimeUnit.MILLISECONDS));
-                    }
+                if ("ok".equals(outcome) && timer.count() > 0) {
+                    HistogramSnapshot snapshot = timer.takeSnapshot();
+                    stats.put("p50Ms", bucketQuantile(snapshot, 0.5));
+                    stats.put("p99Ms", bucketQuantile(snapshot, 0.99));
                 }
             }
         }
@@ -99,6 +99,20 @@ final class Observability {
                     .put("closedBy", disconnect.cause().closedBy().wireName());
         }
         return body;
+    }
+
+    /**
+     * The upper bound (ms) of the histogram bucket holding quantile {@code q}: the function
+     * timers keep buckets, not client-side percentiles, so the message path stays cheap.
+     */
+    private static double bucketQuantile(HistogramSnapshot snapshot, double q) {
+        double wanted = snapshot.count() * q;
+        for (CountAtBucket bucket : snapshot.histogramCounts()) {
+            if (bucket.count() >= wanted) {
+                return bucket.bucket(TimeUnit.MILLISECONDS);
+            }
+        }
+        return snapshot.max(TimeUnit.MILLISECONDS);
     }
 
     private long sum(String counter) {

@@ -3,6 +3,7 @@ package dev.switchboard.server.internal.push;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.cluster.ClusterBackplane;
 import dev.switchboard.core.dialect.tencent.TencentPushParser;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushCommand;
@@ -18,7 +19,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +40,22 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final String CONNECTIONS = "/connections";
     private static final String GROUPS = "/groups";
 
-    private final PushExecutor executor;
+    private final PushRouter router;
     private final AdminApi admin;
     private final Observability observability;
     private final GatewayMetrics metrics;
     private final AtomicBoolean draining;
+    private final @Nullable ClusterBackplane backplane;
 
     PushApiHandler(
-            PushExecutor executor,
+            PushRouter router,
             AdminApi admin,
             Observability observability,
             GatewayMetrics metrics,
-            AtomicBoolean draining) {
-        this.executor = executor;
+            AtomicBoolean draining,
+            @Nullable ClusterBackplane backplane) {
+        this.router = router;
+        this.backplane = backplane;
         this.admin = admin;
         this.observability = observability;
         this.metrics = metrics;
@@ -59,6 +67,9 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         final FullHttpRequest request;
         final QueryStringDecoder uri;
         String action = "unknown";
+
+        @Nullable
+        String outcome;
 
         Exchange(FullHttpRequest request) {
             this.request = request;
@@ -73,12 +84,38 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         Exchange exchange = new Exchange(request);
-        FullHttpResponse response;
-        String outcome = "ok";
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        CompletionStage<FullHttpResponse> answer;
         try {
-            response = respond(ctx, exchange);
-        } catch (SwitchboardException e) {
-            outcome = e.code().name().toLowerCase(Locale.ROOT);
+            answer = respond(ctx, exchange);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, error) -> {
+            FullHttpResponse sent = error == null ? response : failure(ctx, exchange, unwrap(error));
+            if (error == null) {
+                String outcome = exchange.outcome != null
+                        ? exchange.outcome
+                        : sent.status().code() == 200 ? "ok" : outcomeOf(sent);
+                metrics.push(exchange.action, outcome);
+            }
+            HttpUtil.setKeepAlive(sent, keepAlive);
+            if (ctx.executor().inEventLoop()) {
+                ctx.writeAndFlush(sent);
+            } else {
+                ctx.executor().execute(() -> ctx.writeAndFlush(sent));
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private FullHttpResponse failure(ChannelHandlerContext ctx, Exchange exchange, Throwable error) {
+        FullHttpRequest request = exchange.request;
+        if (error instanceof SwitchboardException e) {
+            metrics.push(exchange.action, label(e.code()));
             if (e.code() == ErrorCode.CONNECTION_GONE) {
                 log.debug(
                         "push API: {} {} answered {}: {}",
@@ -94,31 +131,51 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                         e.code().errNo(),
                         e.getMessage());
             }
-            response = JsonResponses.error(ctx.alloc(), e.code(), e.getMessage());
-        } catch (RuntimeException e) {
-            outcome = "internal";
-            log.error("push API: {} {} failed", request.method(), exchange.path(), e);
-            response = JsonResponses.error(ctx.alloc(), ErrorCode.INTERNAL, "internal error; see the gateway log");
+            return JsonResponses.error(ctx.alloc(), e.code(), e.getMessage());
         }
-        metrics.push(exchange.action, outcome);
-        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
-        ctx.writeAndFlush(response);
+        metrics.push(exchange.action, "internal");
+        log.error("push API: {} {} failed", request.method(), exchange.path(), error);
+        return JsonResponses.error(ctx.alloc(), ErrorCode.INTERNAL, "internal error; see the gateway log");
     }
 
-    private FullHttpResponse respond(ChannelHandlerContext ctx, Exchange exchange) {
+    /** The outcome label of a non-200 answer that was produced as a reply (e.g. forwarded). */
+    private static String outcomeOf(FullHttpResponse response) {
+        for (ErrorCode code : ErrorCode.values()) {
+            if (code.httpStatus() == response.status().code()) {
+                return label(code);
+            }
+        }
+        return "status-" + response.status().code();
+    }
+
+    private static String labelOf(int errNo) {
+        for (ErrorCode code : ErrorCode.values()) {
+            if (code.errNo() == errNo) {
+                return label(code);
+            }
+        }
+        return "errno-" + errNo;
+    }
+
+    static String label(ErrorCode code) {
+        return code.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private CompletionStage<FullHttpResponse> respond(ChannelHandlerContext ctx, Exchange exchange) {
         String path = exchange.path();
         FullHttpRequest request = exchange.request;
         if (path.equals("/push")) {
             exchange.action = "invalid";
             require(exchange, HttpMethod.POST);
-            PushCommand command = TencentPushParser.parse(new ByteBufInputStream(request.content()));
+            ObjectNode body = TencentPushParser.readTree(new ByteBufInputStream(request.content()));
+            PushCommand command = TencentPushParser.parse(body);
             exchange.action = actionOf(command);
-            return ok(ctx, executor.execute(command));
+            return reply(ctx, exchange, router.route(command, body));
         }
         if (path.equals("/healthz")) {
             exchange.action = "healthz";
             require(exchange, HttpMethod.GET);
-            return ok(ctx, Json.mapper().createObjectNode().put("status", "ok"));
+            return done(ok(ctx, Json.mapper().createObjectNode().put("status", "ok")));
         }
         if (path.equals("/readyz")) {
             exchange.action = "readyz";
@@ -126,47 +183,51 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             if (draining.get()) {
                 throw new SwitchboardException(ErrorCode.UNAVAILABLE, "draining");
             }
-            return ok(ctx, Json.mapper().createObjectNode().put("status", "ready"));
+            if (backplane != null && !backplane.available()) {
+                throw new SwitchboardException(
+                        ErrorCode.BACKPLANE_UNAVAILABLE, "degraded: the cluster backplane is unreachable");
+            }
+            return done(ok(ctx, Json.mapper().createObjectNode().put("status", "ready")));
         }
         if (path.equals("/metrics")) {
             exchange.action = "metrics";
             require(exchange, HttpMethod.GET);
-            return observability.metrics(ctx.alloc());
+            return done(observability.metrics(ctx.alloc()));
         }
         if (path.equals("/stats")) {
             exchange.action = "stats";
             require(exchange, HttpMethod.GET);
-            return ok(ctx, observability.stats());
+            return done(ok(ctx, observability.stats()));
         }
         if (path.equals("/dashboard")) {
             exchange.action = "dashboard";
             require(exchange, HttpMethod.GET);
-            return observability.dashboard();
+            return done(observability.dashboard());
         }
         if (path.equals(CONNECTIONS)) {
             exchange.action = "list-connections";
             require(exchange, HttpMethod.GET);
-            return ok(ctx, admin.listConnections(exchange.uri));
+            return json(ctx, admin.listConnections(exchange.uri));
         }
         if (path.startsWith(CONNECTIONS + "/")) {
             String id = decode(path.substring(CONNECTIONS.length() + 1));
             if (HttpMethod.DELETE.equals(request.method())) {
                 exchange.action = "close-connection";
-                return ok(ctx, admin.closeConnection(id));
+                return reply(ctx, exchange, admin.closeConnection(id));
             }
             exchange.action = "show-connection";
             require(exchange, HttpMethod.GET);
-            return ok(ctx, admin.showConnection(id));
+            return reply(ctx, exchange, admin.showConnection(id));
         }
         if (path.equals(GROUPS)) {
             exchange.action = "list-groups";
             require(exchange, HttpMethod.GET);
-            return ok(ctx, admin.listGroups(exchange.uri));
+            return json(ctx, admin.listGroups(exchange.uri));
         }
         if (path.startsWith(GROUPS + "/")) {
             exchange.action = "show-group";
             require(exchange, HttpMethod.GET);
-            return ok(ctx, admin.showGroup(decode(path.substring(GROUPS.length() + 1)), exchange.uri));
+            return json(ctx, admin.showGroup(decode(path.substring(GROUPS.length() + 1)), exchange.uri));
         }
         throw new SwitchboardException(ErrorCode.NOT_FOUND, "no endpoint at " + path);
     }
@@ -186,6 +247,26 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private static FullHttpResponse ok(ChannelHandlerContext ctx, ObjectNode body) {
         return JsonResponses.ok(ctx.alloc(), body);
+    }
+
+    private static CompletionStage<FullHttpResponse> done(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static CompletionStage<FullHttpResponse> json(ChannelHandlerContext ctx, CompletionStage<ObjectNode> body) {
+        return body.thenApply(node -> ok(ctx, node));
+    }
+
+    /** A reply with its own status (200 or an error body from this or another node). */
+    private static CompletionStage<FullHttpResponse> reply(
+            ChannelHandlerContext ctx, Exchange exchange, CompletionStage<PushReply> reply) {
+        return reply.thenApply(answer -> {
+            exchange.outcome =
+                    answer.isOk() ? "ok" : labelOf(answer.body().path("errNo").asInt());
+            FullHttpResponse response = JsonResponses.ok(ctx.alloc(), answer.body());
+            response.setStatus(io.netty.handler.codec.http.HttpResponseStatus.valueOf(answer.status()));
+            return response;
+        });
     }
 
     private static String decode(String segment) {

@@ -16,17 +16,18 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
     private final PushApiHandler api;
     private final AwsConnectionsApi awsConnections;
 
-    public PushChannelInitializer(PushConfig config, ClientServices services) {
+    public PushChannelInitializer(PushConfig config, ClientServices services, PushServices push) {
         this.config = config;
         this.auth = config.token() == null ? null : new PushAuthHandler(config.token());
         this.awsConnections =
                 new AwsConnectionsApi(config, services.registry(), services.metrics(), java.time.Clock.systemUTC());
         this.api = new PushApiHandler(
-                new PushExecutor(services.registry(), services.groups()),
-                new AdminApi(services.registry(), services.groups()),
+                push.router,
+                push.admin,
                 new Observability(services),
                 services.metrics(),
-                services.draining());
+                services.draining(),
+                services.backplane());
     }
 
     @Override

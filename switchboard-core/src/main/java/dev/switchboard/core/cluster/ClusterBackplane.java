@@ -1,0 +1,62 @@
+package dev.switchboard.core.cluster;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The shared state of a cluster and the way its nodes reach each other. Writes are asynchronous
+ * and never block the caller; while the backplane is unreachable they are dropped and the
+ * backplane re-registers the member's live connections once it is back ({@link
+ * ClusterMember#liveConnections()}).
+ */
+public interface ClusterBackplane extends AutoCloseable {
+
+    /** Joins the cluster: heartbeats, the inbox for forwarded requests, node-loss detection. */
+    void start(ClusterMember member);
+
+    /** True while the backplane is reachable. */
+    boolean available();
+
+    /** A connection opened on this node. */
+    void opened(ConnectionRecord record);
+
+    /** A connection of this node ended; its record and memberships are removed. */
+    void closed(String connectionId, String route, Set<String> groups);
+
+    /** A connection of this node joined a group. */
+    void joined(String connectionId, String group);
+
+    /** A connection of this node left a group. */
+    void left(String connectionId, String group);
+
+    /**
+     * Sends {@code request} to {@code node} and returns its reply. Completes exceptionally with
+     * {@link ClusterUnavailableException} when the backplane is unreachable or the node does not
+     * answer within {@code timeout}, and with {@link NodeGoneException} when the node is not part
+     * of the cluster any more.
+     */
+    CompletionStage<ForwardReply> forward(String node, ObjectNode request, Duration timeout);
+
+    /** The nodes alive now (this one included), as last seen. */
+    Set<String> liveNodes();
+
+    /** Connection ids known to the cluster, optionally only those of a route or a group. */
+    CompletionStage<Set<String>> connectionIds(String route, String group);
+
+    /** The records of {@code ids} (missing ones are left out). */
+    CompletionStage<List<ConnectionRecord>> records(List<String> ids);
+
+    /** The groups of {@code ids}. */
+    CompletionStage<Map<String, Set<String>>> groupsOf(List<String> ids);
+
+    /** Every group with its size. */
+    CompletionStage<Map<String, Long>> groups();
+
+    /** Stops heartbeating (a graceful stop has cleaned up its own connections already). */
+    @Override
+    void close();
+}

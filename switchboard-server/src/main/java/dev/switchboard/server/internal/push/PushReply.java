@@ -1,0 +1,32 @@
+package dev.switchboard.server.internal.push;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.cluster.ForwardReply;
+import dev.switchboard.core.json.Json;
+
+/** The answer to a push or admin request: HTTP status and JSON body. */
+record PushReply(int status, ObjectNode body) {
+    static PushReply ok(ObjectNode body) {
+        return new PushReply(200, body);
+    }
+
+    static PushReply of(SwitchboardException error) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("errNo", error.code().errNo());
+        body.put("errMsg", error.getMessage());
+        return new PushReply(error.code().httpStatus(), body);
+    }
+
+    static PushReply of(ForwardReply reply) {
+        return new PushReply(reply.status(), reply.body());
+    }
+
+    ForwardReply toForwardReply() {
+        return new ForwardReply(status, body);
+    }
+
+    boolean isOk() {
+        return status == 200;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.switchboard.server.internal.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.cluster.ClusterBackplane;
+import dev.switchboard.core.json.Json;
+import dev.switchboard.core.model.ConnectionId;
+import dev.switchboard.core.push.PushCommand;
+import dev.switchboard.core.push.PushTarget;
+import dev.switchboard.server.internal.metrics.GatewayMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends each push where its targets live. On a single node everything runs here. In a cluster a
+ * command for one connection goes to the node its id names and the caller gets that node's real
+ * answer (or 503, errNo 5030, when it cannot be reached in time); a group or {@code all} push runs
+ * on every live node and the counts are summed; a list of ids is split by node. A multi-node push
+ * with a node that did not answer is 503 with the counts of the nodes that did, never a silent
+ * success.
+ */
+final class PushRouter {
+    private final LocalPushes local;
+    private final @Nullable ClusterBackplane backplane;
+    private final String nodeId;
+    private final Duration forwardTimeout;
+    private final GatewayMetrics metrics;
+
+    PushRouter(
+            LocalPushes local,
+            @Nullable ClusterBackplane backplane,
+            String nodeId,
+            Duration forwardTimeout,
+            GatewayMetrics metrics) {
+        this.local = local;
+        this.backplane = backplane;
+        this.nodeId = nodeId;
+        this.forwardTimeout = forwardTimeout;
+        this.metrics = metrics;
+    }
+
+    /** Runs {@code command} (parsed from {@code body}) here or on the nodes that hold its targets. */
+    CompletionStage<PushReply> route(PushCommand command, ObjectNode body) {
+        if (backplane == null) {
+            return CompletableFuture.completedFuture(runHere(command));
+        }
+        String single = singleTarget(command);
+        if (single != null) {
+            String owner = ConnectionId.nodeOf(single).orElse(nodeId);
+            return owner.equals(nodeId) ? CompletableFuture.completedFuture(runHere(command)) : forward(owner, body);
+        }
+        PushTarget target = ((PushCommand.Send) command).target();
+        if (target instanceof PushTarget.Connections many) {
+            return splitByNode(many, body);
+        }
+        return everywhere(command, body);
+    }
+
+    /** Runs {@code command} on this node only: for requests forwarded by other nodes. */
+    PushReply runHere(PushCommand command) {
+        try {
+            return PushReply.ok(local.execute(command));
+        } catch (SwitchboardException e) {
+            return PushReply.of(e);
+        }
+    }
+
+    private static @Nullable String singleTarget(PushCommand command) {
+        if (command instanceof PushCommand.Send send) {
+            return send.target() instanceof PushTarget.Connection one ? one.id() : null;
+        }
+        if (command instanceof PushCommand.Close close) {
+            return close.connectionId();
+        }
+        if (command instanceof PushCommand.Join join) {
+            return join.connectionId();
+        }
+        if (command instanceof PushCommand.Leave leave) {
+            return leave.connectionId();
+        }
+        return ((PushCommand.Info) command).connectionId();
+    }
+
+    /** Forwards a push body to {@code node}; answers with that node's reply or 503/410. */
+    CompletionStage<PushReply> forward(String node, ObjectNode body) {
+        ObjectNode request = Json.mapper().createObjectNode();
+        request.set("push", body);
+        return forwardRequest(node, request);
+    }
+
+    /** Forwards any cluster request; the outcome and latency count in the cluster metrics. */
+    CompletionStage<PushReply> forwardRequest(String node, ObjectNode request) {
+        long started = System.nanoTime();
+        return backplane.forward(node, request, forwardTimeout).handle((reply, error) -> {
+            if (error == null) {
+                metrics.forwarded("ok", System.nanoTime() - started);
+                return PushReply.of(reply);
+            }
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            SwitchboardException failure = cause instanceof SwitchboardException switchboard
+                    ? switchboard
+                    : new SwitchboardException(ErrorCode.BACKPLANE_UNAVAILABLE, "cluster forward failed: " + cause);
+            metrics.forwarded(
+                    failure.code() == ErrorCode.CONNECTION_GONE ? "gone" : "unavailable", System.nanoTime() - started);
+            return PushReply.of(failure);
+        });
+    }
+
+    private CompletionStage<PushReply> splitByNode(PushTarget.Connections many, ObjectNode body) {
+        Map<String, List<String>> byNode = new LinkedHashMap<>();
+        for (String id : new LinkedHashSet<>(many.ids())) {
+            if (!many.exclude().contains(id)) {
+                byNode.computeIfAbsent(ConnectionId.nodeOf(id).orElse(nodeId), n -> new ArrayList<>())
+                        .add(id);
+            }
+        }
+        Map<String, CompletionStage<PushReply>> parts = new LinkedHashMap<>();
+        byNode.forEach((node, ids) -> {
+            ObjectNode part = body.deepCopy();
+            ObjectNode websocket = (ObjectNode) part.get("websocket");
+            ArrayNode subset = websocket.putArray("secConnectionIDs");
+            ids.forEach(subset::add);
+            websocket.remove("exclude");
+            parts.put(
+                    node,
+                    node.equals(nodeId)
+                            ? CompletableFuture.completedFuture(runHere(parseLocal(part)))
+                            : forward(node, part));
+        });
+        return sum(parts);
+    }
+
+    private CompletionStage<PushReply> everywhere(PushCommand command, ObjectNode body) {
+        Map<String, CompletionStage<PushReply>> parts = new LinkedHashMap<>();
+        parts.put(nodeId, CompletableFuture.completedFuture(runHere(command)));
+        if (!backplane.available()) {
+            parts.put(
+                    "(cluster)",
+                    CompletableFuture.completedFuture(PushReply.of(new SwitchboardException(
+                            ErrorCode.BACKPLANE_UNAVAILABLE,
+                            "cluster backplane unreachable: delivered on this node only"))));
+        } else {
+            for (String node : backplane.liveNodes()) {
+                if (!node.equals(nodeId)) {
+                    parts.put(node, forward(node, body));
+                }
+            }
+        }
+        return sum(parts);
+    }
+
+    private static PushCommand parseLocal(ObjectNode body) {
+        return dev.switchboard.core.dialect.tencent.TencentPushParser.parse(body);
+    }
+
+    /** Adds up per-node answers of a multi-target push. */
+    private static CompletionStage<PushReply> sum(Map<String, CompletionStage<PushReply>> parts) {
+        List<CompletableFuture<PushReply>> futures = new ArrayList<>();
+        parts.values().forEach(part -> futures.add(part.toCompletableFuture()));
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    int delivered = 0;
+                    int failed = 0;
+                    ArrayNode failures = Json.mapper().createArrayNode();
+                    ArrayNode unreachable = Json.mapper().createArrayNode();
+                    String firstError = null;
+                    int i = 0;
+                    List<String> nodes = new ArrayList<>(parts.keySet());
+                    for (CompletableFuture<PushReply> future : futures) {
+                        PushReply reply = future.join();
+                        JsonNode body = reply.body();
+                        if (reply.isOk()) {
+                            delivered += body.path("delivered").asInt();
+                            failed += body.path("failed").asInt();
+                            for (JsonNode failure : body.path("failures")) {
+                                if (failures.size() < LocalPushes.MAX_LISTED_FAILURES) {
+                                    failures.add(failure);
+                                }
+                            }
+                        } else {
+                            unreachable.add(nodes.get(i));
+                            if (firstError == null) {
+                                firstError = body.path("errMsg").asText("node unreachable");
+                            }
+                        }
+                        i++;
+                    }
+                    ObjectNode body = LocalPushes.ok();
+                    body.put("delivered", delivered);
+                    body.put("failed", failed);
+                    body.set("failures", failures);
+                    if (failed > failures.size()) {
+                        body.put("failuresTruncated", true);
+                    }
+                    if (unreachable.isEmpty()) {
+                        return PushReply.ok(body);
+                    }
+                    body.put("errNo", ErrorCode.BACKPLANE_UNAVAILABLE.errNo());
+                    body.put("errMsg", "not every node answered: " + firstError);
+                    body.set("unreachableNodes", unreachable);
+                    return new PushReply(ErrorCode.BACKPLANE_UNAVAILABLE.httpStatus(), body);
+                });
+    }
+}

@@ -1,0 +1,48 @@
+package dev.switchboard.server.internal.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.cluster.ForwardReply;
+import dev.switchboard.core.dialect.tencent.TencentPushParser;
+import dev.switchboard.server.internal.client.ClientServices;
+import java.time.Duration;
+
+/**
+ * The push side of a node, built once: local execution, routing across the cluster, the admin
+ * API, and the handling of requests other nodes forward here.
+ */
+public final class PushServices {
+    final LocalPushes local;
+    final PushRouter router;
+    final AdminApi admin;
+
+    public PushServices(ClientServices services, Duration forwardTimeout) {
+        this.local = new LocalPushes(services.registry(), services.groups());
+        this.router =
+                new PushRouter(local, services.backplane(), services.nodeId(), forwardTimeout, services.metrics());
+        this.admin =
+                new AdminApi(services.registry(), services.groups(), services.backplane(), router, services.nodeId());
+    }
+
+    /**
+     * Answers a request another node forwarded: {@code {"push": <push body>}} runs the push on
+     * this node's connections only; {@code {"admin-close": id}} closes a connection for an admin.
+     */
+    public ForwardReply handleForwarded(ObjectNode request) {
+        try {
+            JsonNode push = request.get("push");
+            if (push instanceof ObjectNode body) {
+                return router.runHere(TencentPushParser.parse(body)).toForwardReply();
+            }
+            JsonNode close = request.get("admin-close");
+            if (close != null && close.isTextual()) {
+                return admin.closeHere(close.asText()).toForwardReply();
+            }
+            throw new SwitchboardException(ErrorCode.INVALID_FIELD, "unknown cluster request " + request);
+        } catch (SwitchboardException e) {
+            return PushReply.of(e).toForwardReply();
+        }
+    }
+}
