@@ -8,6 +8,33 @@ public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {
-        super(message);
+        super(oneLine(message));
+    }
+
+    /**
+     * Escapes line breaks and other control characters, which a bad value quoted in the message
+     * may hold (a YAML string can contain any character), so the message stays one log line.
+     */
+    private static String oneLine(String message) {
+        StringBuilder line = null;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (!Character.isISOControl(c)) {
+                if (line != null) {
+                    line.append(c);
+                }
+                continue;
+            }
+            if (line == null) {
+                line = new StringBuilder(message.length() + 8).append(message, 0, i);
+            }
+            switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> line.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return line == null ? message : line.toString();
     }
 }

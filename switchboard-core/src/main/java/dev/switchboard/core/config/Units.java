@@ -17,10 +17,13 @@ public final class Units {
 
     private Units() {}
 
+    /** The longest duration config takes, about 292 years: the node's timers count nanoseconds in a long. */
+    public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
     /**
-     * Parses a duration.
+     * Parses a duration of at most {@link #MAX_DURATION}.
      *
-     * @throws IllegalArgumentException when the text is not {@link #DURATION_FORM}
+     * @throws IllegalArgumentException when the text is not {@link #DURATION_FORM}, or is longer
      */
     public static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
@@ -28,13 +31,17 @@ public final class Units {
             throw new IllegalArgumentException(DURATION_FORM);
         }
         long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        Duration duration = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         };
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(DURATION_FORM + ", at most " + MAX_DURATION.toDays() + "d");
+        }
+        return duration;
     }
 
     /**

@@ -26,6 +26,15 @@ class UnitsTest {
                 .hasMessage(Units.SIZE_FORM);
     }
 
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"106752d", "1000000d", "9223372036854775807ms"})
+    void rejectsDurationsTheNodesNanosecondTimersCannotHold(String text) {
+        assertThatThrownBy(() -> Units.duration(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(Units.DURATION_FORM + ", at most 106751d");
+        assertThat(Units.duration("106751d").toNanos()).isPositive();
+    }
+
     @Test
     void sizeOverflowIsAnErrorNotAWrap() {
         assertThatThrownBy(() -> Units.size("9999999999999GiB")).isInstanceOf(ArithmeticException.class);
