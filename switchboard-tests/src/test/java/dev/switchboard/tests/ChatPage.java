@@ -1,6 +1,5 @@
 package dev.switchboard.tests;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +9,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -19,9 +16,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * person would use it: type a nickname, join, send, read.
  */
 final class ChatPage implements AutoCloseable {
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-
     private final String name;
     private final ChromeDriver driver;
     private final WebDriverWait wait;
@@ -35,24 +29,7 @@ final class ChatPage implements AutoCloseable {
 
     /** A fresh browser (its own profile under {@code profiles}) showing {@code url}. */
     static ChatPage open(String name, String url, Path profiles, Duration timeout) throws IOException {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1000,800",
-                "--user-data-dir=" + Files.createDirectories(profiles.resolve(name)));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .build();
-        ChromeDriver driver = new ChromeDriver(service, options);
+        ChromeDriver driver = HeadlessChromium.start(profiles.resolve(name));
         driver.get(url);
         return new ChatPage(name, driver, timeout);
     }
