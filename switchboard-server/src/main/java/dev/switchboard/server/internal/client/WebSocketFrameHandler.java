@@ -30,6 +30,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     static final WebSocketFrameHandler INSTANCE = new WebSocketFrameHandler();
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+    /** The largest close code a peer may send (RFC 6455 §7.4.2: 4000-4999 for private use). */
+    private static final int MAX_CLOSE_CODE = 4999;
 
     private WebSocketFrameHandler() {}
 
@@ -46,11 +48,28 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof PongWebSocketFrame) {
                 connection.onPong();
             } else if (msg instanceof CloseWebSocketFrame close) {
-                connection.onClientClose(close.statusCode(), close.reasonText());
+                onClose(connection, close);
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Netty's decoder accepts every close code from 3000 up; RFC 6455 (§7.4.2) ends the range at
+     * 4999, so a larger one is a protocol error rather than a code to echo and report.
+     */
+    private static void onClose(Connection connection, CloseWebSocketFrame close) {
+        if (close.statusCode() > MAX_CLOSE_CODE) {
+            log.atInfo()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .log("protocol error from client (1002): close code {}", close.statusCode());
+            connection.closeOnLoop(
+                    new CloseCause(CloseCause.PROTOCOL_ERROR, reasonFor(CloseCause.PROTOCOL_ERROR), ClosedBy.SERVER));
+            return;
+        }
+        connection.onClientClose(close.statusCode(), close.reasonText());
     }
 
     @Override
