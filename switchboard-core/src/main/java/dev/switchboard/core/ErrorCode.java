@@ -20,6 +20,8 @@ public enum ErrorCode {
     REFUSED(403, 4030),
     /** The registration function attached a context larger than {@code limits.max-context-bytes}. */
     CONTEXT_TOO_LARGE(403, 4032),
+    /** The handshake's {@code Origin} is not in {@code limits.allowed-origins}. */
+    ORIGIN_NOT_ALLOWED(403, 4033),
     /** No route or endpoint at that path. */
     NOT_FOUND(404, 4040),
     /** No group of that name (it has no members). */
@@ -36,6 +38,8 @@ public enum ErrorCode {
     BUFFER_FULL(429, 4290),
     /** The client address has too many open connections. */
     TOO_MANY_CONNECTIONS_FROM_ADDRESS(429, 4291),
+    /** The client address starts handshakes faster than {@code limits.connect-rate-per-ip}. */
+    CONNECT_RATE_EXCEEDED(429, 4292),
     /** The WebSocket upgrade request is malformed. */
     BAD_HANDSHAKE(400, 4004),
     /** The request is not a WebSocket version 13 upgrade. */

@@ -370,7 +370,7 @@ public final class Gateway implements AutoCloseable {
                     new ConnectionRegistry(),
                     new GroupRegistry(limits.maxGroupsPerConnection(), backplane),
                     new CleanupDispatcher(config.cleanupRetryFor(), ticker),
-                    new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp()),
+                    limiter,
                     java.util.Collections.unmodifiableMap(sweepers),
                     ticker,
                     new AtomicInteger(),
@@ -414,3 +414,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 }
+            ConnectionLimiter limiter = new ConnectionLimiter(
+                    limits.maxConnections(), limits.maxConnectionsPerIp(), limits.connectRatePerIp());
+            group.next().scheduleAtFixedRate(() -> limiter.prune(ticker.nanoTime()), 1, 1, TimeUnit.SECONDS);

@@ -208,11 +208,27 @@ public final class ConfigLoader {
                         "binary-frames", null, Arrays.asList(BinaryFrames.values()), BinaryFrames::configName))
                 .apiId(node.string("api-id", RouteConfig.DEFAULT_API_ID))
                 .domainName(node.optionalString("domain-name"));
+                .connectRatePerIp(node.integer("connect-rate-per-ip", LimitsConfig.DEFAULT_CONNECT_RATE_PER_IP, 1, max))
+                .messageRate(node.integer("message-rate", LimitsConfig.DEFAULT_MESSAGE_RATE, 1, max))
+                .allowedOrigins(origins(node))
         readRouteLimits(node, route);
         boolean aws = RouteConfig.AWS.equals(dialect);
         Optional<ConfigNode> routeKeys = node.object("route-keys");
         if (routeKeys.isPresent() && !aws) {
             throw node.error("route-keys", "set on a '" + dialect + "' route (expected: only with dialect: aws)");
+    private static List<String> origins(ConfigNode node) {
+        List<String> origins = node.strings("allowed-origins");
+        for (String origin : origins) {
+            if (!origin.matches("https?://[^/\\s]+") && !origin.equals("null")) {
+                throw node.error(
+                        "allowed-origins",
+                        "'" + origin
+                                + "' (expected: scheme://host[:port] as browsers send it, e.g. https://app.example.com)");
+            }
+        }
+        return origins;
+    }
+
         }
         routeKeys.ifPresent(keys -> readRouteKeys(keys, route));
         Optional<ConfigNode> functions = node.object("functions");

@@ -168,3 +168,5 @@ final class ConfigValidator {
         }
     }
 }
+        positive("limits.connect-rate-per-ip", limits.connectRatePerIp());
+        positive("limits.message-rate", limits.messageRate());

@@ -1,6 +1,7 @@
 package dev.switchboard.core.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Limits on client connections ({@code limits:} in YAML). Each has a safe default and a defined
@@ -21,7 +22,14 @@ public record LimitsConfig(
         Duration closeTimeout,
         int maxContextBytes,
         int maxGroupsPerConnection,
-        SlowConsumerPolicy slowConsumer) {
+        SlowConsumerPolicy slowConsumer,
+        int connectRatePerIp,
+        int messageRate,
+        List<String> allowedOrigins) {
+
+    public LimitsConfig {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
 
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
@@ -37,6 +45,8 @@ public record LimitsConfig(
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONTEXT_BYTES = 4 * 1024;
     public static final int DEFAULT_MAX_GROUPS_PER_CONNECTION = 100;
+    public static final int DEFAULT_CONNECT_RATE_PER_IP = 100;
+    public static final int DEFAULT_MESSAGE_RATE = 200;
 
     /** The defaults. */
     public static LimitsConfig defaults() {
@@ -64,7 +74,10 @@ public record LimitsConfig(
                 .closeTimeout(closeTimeout)
                 .maxContextBytes(maxContextBytes)
                 .maxGroupsPerConnection(maxGroupsPerConnection)
-                .slowConsumer(slowConsumer);
+                .slowConsumer(slowConsumer)
+                .connectRatePerIp(connectRatePerIp)
+                .messageRate(messageRate)
+                .allowedOrigins(allowedOrigins);
     }
 
     /** Builds {@link LimitsConfig}; every setter has the YAML key of the same name in kebab-case. */
@@ -84,6 +97,9 @@ public record LimitsConfig(
         private int maxContextBytes = DEFAULT_MAX_CONTEXT_BYTES;
         private int maxGroupsPerConnection = DEFAULT_MAX_GROUPS_PER_CONNECTION;
         private SlowConsumerPolicy slowConsumer = SlowConsumerPolicy.CLOSE;
+        private int connectRatePerIp = DEFAULT_CONNECT_RATE_PER_IP;
+        private int messageRate = DEFAULT_MESSAGE_RATE;
+        private List<String> allowedOrigins = List.of();
 
         private Builder() {}
 
@@ -183,6 +199,35 @@ public record LimitsConfig(
             return this;
         }
 
+        /**
+         * Handshakes one client IP may start per second (bursts up to the same number); past it
+         * handshakes get HTTP 429 (errNo 4292).
+         */
+        public Builder connectRatePerIp(int value) {
+            this.connectRatePerIp = value;
+            return this;
+        }
+
+        /**
+         * Messages one connection may send per second (bursts up to the same number); past it
+         * the connection closes with 1008 (policy violation).
+         */
+        public Builder messageRate(int value) {
+            this.messageRate = value;
+            return this;
+        }
+
+        /**
+         * Origins browsers may connect from, e.g. {@code https://app.example.com}; a handshake
+         * whose {@code Origin} is not listed gets HTTP 403 (errNo 4033). Empty (the default)
+         * allows every origin; requests without an {@code Origin} header (non-browser clients)
+         * are always allowed.
+         */
+        public Builder allowedOrigins(List<String> value) {
+            this.allowedOrigins = value;
+            return this;
+        }
+
         public LimitsConfig build() {
             return new LimitsConfig(
                     maxConnections,
@@ -199,7 +244,10 @@ public record LimitsConfig(
                     closeTimeout,
                     maxContextBytes,
                     maxGroupsPerConnection,
-                    slowConsumer);
+                    slowConsumer,
+                    connectRatePerIp,
+                    messageRate,
+                    allowedOrigins);
         }
     }
 }

@@ -82,11 +82,12 @@ class ConfigErrorsTest {
         void limitsKeyTypo() {
             assertRejected(
                     ROUTE + "limits: {max-conections: 5}\n",
-                    "limits.max-conections: unknown key (expected one of: close-timeout, handshake-timeout,"
-                            + " idle-timeout, inbound-queue-bytes, inbound-queue-messages, max-connections,"
-                            + " max-connections-per-ip, max-context-bytes, max-groups-per-connection,"
-                            + " max-header-bytes, max-lifetime, max-message-bytes, outbound-buffer-bytes,"
-                            + " ping-interval, slow-consumer)");
+                    "limits.max-conections: unknown key (expected one of: allowed-origins, close-timeout,"
+                            + " connect-rate-per-ip, handshake-timeout, idle-timeout, inbound-queue-bytes,"
+                            + " inbound-queue-messages, max-connections, max-connections-per-ip,"
+                            + " max-context-bytes, max-groups-per-connection, max-header-bytes, max-lifetime,"
+                            + " max-message-bytes, message-rate, outbound-buffer-bytes, ping-interval,"
+                            + " slow-consumer)");
         }
 
         @Test

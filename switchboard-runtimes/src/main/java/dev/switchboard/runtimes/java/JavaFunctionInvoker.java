@@ -1,9 +1,9 @@
 package dev.switchboard.runtimes.java;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.FunctionResult;
 import dev.switchboard.core.function.Invocation;
@@ -130,12 +130,14 @@ final class JavaFunctionInvoker implements FunctionInvoker {
     }
 
     private Object[] arguments(Invocation invocation) throws IOException {
-        // TokenBuffer cannot take raw UTF-8 strings, so the event goes through bytes
-        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
-        try (JsonGenerator generator = Json.factory().createGenerator(bytes)) {
-            invocation.writer().write(invocation.event(), generator);
+        // the dialect writes into a token buffer, read back as a tree: no JSON text is produced
+        // or parsed (the writers fall back from raw UTF-8 to strings for non-byte targets)
+        TokenBuffer tokens = new TokenBuffer(Json.mapper(), false);
+        invocation.writer().write(invocation.event(), tokens);
+        ObjectNode event;
+        try (JsonParser parser = tokens.asParserOnFirstToken()) {
+            event = Json.mapper().readTree(parser);
         }
-        ObjectNode event = (ObjectNode) Json.mapper().readTree(bytes.toByteArray());
         if (lambda) {
             Class<?>[] types = method.getParameterTypes();
             return new Object[] {

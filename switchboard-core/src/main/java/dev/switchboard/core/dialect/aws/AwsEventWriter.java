@@ -1,6 +1,7 @@
 package dev.switchboard.core.dialect.aws;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.core.dialect.Base64Text;
 import dev.switchboard.core.function.EventWriter;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.CloseEvent;
@@ -105,7 +106,7 @@ final class AwsEventWriter implements EventWriter {
                     g.writeString(message.text());
                 }
             }
-            case BINARY -> g.writeBinary(message.payload());
+            case BINARY -> Base64Text.write(message.payload(), g);
         }
         g.writeBooleanField("isBase64Encoded", message.type() == Message.Type.BINARY);
     }

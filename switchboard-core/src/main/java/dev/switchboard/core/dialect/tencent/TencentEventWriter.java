@@ -2,6 +2,7 @@ package dev.switchboard.core.dialect.tencent;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.dialect.Base64Text;
 import dev.switchboard.core.function.EventWriter;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseEvent;
@@ -65,7 +66,7 @@ final class TencentEventWriter implements EventWriter {
         g.writeFieldName("data");
         switch (message.type()) {
             case TEXT -> writeText(message, g);
-            case BINARY -> g.writeBinary(message.payload());
+            case BINARY -> Base64Text.write(message.payload(), g);
         }
         g.writeEndObject();
         writeContext(event.context(), g);

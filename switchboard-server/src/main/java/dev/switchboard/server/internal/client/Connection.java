@@ -53,6 +53,8 @@ public final class Connection implements LiveConnection {
     static final AttributeKey<Connection> KEY = AttributeKey.valueOf("switchboard.connection");
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final CloseCause MESSAGE_RATE_EXCEEDED =
+            new CloseCause(CloseCause.POLICY_VIOLATION, "message rate exceeded", ClosedBy.SERVER);
     private static final CloseCause SLOW_CONSUMER =
             new CloseCause(CloseCause.TRY_AGAIN_LATER, "slow consumer", ClosedBy.SLOW_CONSUMER);
 
@@ -77,6 +79,8 @@ public final class Connection implements LiveConnection {
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
     private volatile boolean compressed;
+    private double messageTokens;
+    private long lastTokenNanos;
 
     private volatile State state = State.OPEN;
     private volatile long lastActiveNanos;
@@ -108,6 +112,8 @@ public final class Connection implements LiveConnection {
         this.connectedAtNanos = services.ticker().nanoTime();
         this.lastActiveNanos = connectedAtNanos;
         this.lastPingNanos = connectedAtNanos;
+        this.lastTokenNanos = connectedAtNanos;
+        this.messageTokens = services.limits().messageRate();
         this.pump = new TransferPump(this, route, services.limits(), channel.eventLoop());
     }
 
@@ -272,12 +278,32 @@ public final class Connection implements LiveConnection {
             return;
         }
         messagesIn++;
+        long now = services.ticker().nanoTime();
+        if (!takeMessageToken(now)) {
+            closeOnLoop(MESSAGE_RATE_EXCEEDED);
+            return;
+        }
         route.metrics().messageIn(message.size());
-        lastActiveNanos = services.ticker().nanoTime();
+        lastActiveNanos = now;
         pump.offer(message);
     }
 
     void onPing(ByteBuf content) {
+    /**
+     * A token bucket of {@code limits.message-rate} per second holding at most as many: false
+     * when the client sends faster.
+     */
+    private boolean takeMessageToken(long now) {
+        int rate = services.limits().messageRate();
+        messageTokens = Math.min(rate, messageTokens + (now - lastTokenNanos) * rate / 1e9);
+        lastTokenNanos = now;
+        if (messageTokens < 1) {
+            return false;
+        }
+        messageTokens -= 1;
+        return true;
+    }
+
         if (state == State.OPEN) {
             channel.writeAndFlush(new PongWebSocketFrame(content.retain()), channel.voidPromise());
         }

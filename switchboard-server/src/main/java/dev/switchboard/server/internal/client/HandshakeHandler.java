@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,11 +153,21 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY) == null) {
             throw new SwitchboardException(ErrorCode.BAD_HANDSHAKE, "Sec-WebSocket-Key missing");
         }
+        List<String> origins = services.limits().allowedOrigins();
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        if (!origins.isEmpty() && origin != null && !origins.contains(origin)) {
+            throw new SwitchboardException(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin " + origin + " is not allowed");
+        }
         if (services.draining().get()) {
             throw new SwitchboardException(ErrorCode.UNAVAILABLE, "the node is shutting down");
         }
         String ip = remoteIp(channel);
-        switch (services.limiter().tryAcquire(ip)) {
+        switch (services.limiter().tryAcquire(ip, services.ticker().nanoTime())) {
+            case ADDRESS_TOO_FAST ->
+                throw new SwitchboardException(
+                        ErrorCode.CONNECT_RATE_EXCEEDED,
+                        "too many handshakes from " + ip + " (limits.connect-rate-per-ip: "
+                                + services.limits().connectRatePerIp() + " per second)");
             case NODE_FULL ->
                 throw new SwitchboardException(
                         ErrorCode.UNAVAILABLE,
