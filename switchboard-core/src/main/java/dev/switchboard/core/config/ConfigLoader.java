@@ -78,11 +78,7 @@ public final class ConfigLoader {
         builder.routes(
                 root.objects("routes").stream().map(ConfigLoader::readRoute).toList());
         builder.runtimes(root.object("runtimes").map(ConfigLoader::readRuntimes).orElse(RuntimesConfig.defaults()));
-        root.object("tls").ifPresent(tls -> {
-            notSupported(tls, "cert", "TLS");
-            notSupported(tls, "key", "TLS");
-            tls.finish();
-        });
+        root.object("tls").ifPresent(tls -> builder.tls(readTls(tls)));
         root.object("cluster").ifPresent(cluster -> {
             builder.cluster(readCluster(cluster));
             cluster.finish();
@@ -122,9 +118,43 @@ public final class ConfigLoader {
                 node.size("max-body-bytes", PushConfig.DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE),
                 node.objects("aws-credentials").stream()
                         .map(ConfigLoader::readAwsCredential)
-                        .toList());
+                        .toList(),
+                node.object("tls").map(ConfigLoader::readTls).orElse(null));
         node.finish();
         return push;
+    }
+
+    /**
+     * {@code cert} and {@code key} both set turn TLS on, both absent (or null, as in the
+     * documented example) leave it off; one without the other is a mistake.
+     */
+    private static @Nullable TlsConfig readTls(ConfigNode node) {
+        String cert = node.optionalString("cert");
+        String key = node.optionalString("key");
+        Duration interval = node.duration("watch-interval", TlsConfig.DEFAULT_WATCH_INTERVAL, Duration.ofMillis(10));
+        node.finish();
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null) {
+            throw node.error("cert", "missing (expected: the PEM certificate file that goes with key " + key + ")");
+        }
+        if (key == null) {
+            throw node.error("key", "missing (expected: the PEM private key file of cert " + cert + ")");
+        }
+        try {
+            return new TlsConfig(Path.of(cert), Path.of(key), interval);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(node.keyPath("cert") + "/key: not a file path (" + e.getMessage() + ")");
+        }
+    }
+
+    private static CircuitBreakerConfig readCircuitBreaker(ConfigNode node) {
+        CircuitBreakerConfig breaker = new CircuitBreakerConfig(
+                node.integer("failures", CircuitBreakerConfig.DEFAULT_FAILURES, 0, 1_000_000),
+                node.duration("open-for", CircuitBreakerConfig.DEFAULT_OPEN_FOR, Duration.ofMillis(1)));
+        node.finish();
+        return breaker;
     }
 
     private static AwsCredential readAwsCredential(ConfigNode node) {
@@ -177,9 +207,25 @@ public final class ConfigLoader {
                         SlowConsumerPolicy.CLOSE,
                         Arrays.asList(SlowConsumerPolicy.values()),
                         SlowConsumerPolicy::configName))
+                .connectRatePerIp(node.integer("connect-rate-per-ip", LimitsConfig.DEFAULT_CONNECT_RATE_PER_IP, 1, max))
+                .messageRate(node.integer("message-rate", LimitsConfig.DEFAULT_MESSAGE_RATE, 1, max))
+                .allowedOrigins(origins(node))
                 .build();
         node.finish();
         return limits;
+    }
+
+    private static List<String> origins(ConfigNode node) {
+        List<String> origins = node.strings("allowed-origins");
+        for (String origin : origins) {
+            if (!origin.matches("https?://[^/\\s]+") && !origin.equals("null")) {
+                throw node.error(
+                        "allowed-origins",
+                        "'" + origin
+                                + "' (expected: scheme://host[:port] as browsers send it, e.g. https://app.example.com)");
+            }
+        }
+        return origins;
     }
 
     private static RouteConfig readRoute(ConfigNode node) {
@@ -207,28 +253,14 @@ public final class ConfigLoader {
                 .binaryFrames(node.choice(
                         "binary-frames", null, Arrays.asList(BinaryFrames.values()), BinaryFrames::configName))
                 .apiId(node.string("api-id", RouteConfig.DEFAULT_API_ID))
-                .domainName(node.optionalString("domain-name"));
-                .connectRatePerIp(node.integer("connect-rate-per-ip", LimitsConfig.DEFAULT_CONNECT_RATE_PER_IP, 1, max))
-                .messageRate(node.integer("message-rate", LimitsConfig.DEFAULT_MESSAGE_RATE, 1, max))
-                .allowedOrigins(origins(node))
+                .domainName(node.optionalString("domain-name"))
+                .signingSecret(node.optionalString("signing-secret"));
+        node.object("circuit-breaker").ifPresent(breaker -> route.circuitBreaker(readCircuitBreaker(breaker)));
         readRouteLimits(node, route);
         boolean aws = RouteConfig.AWS.equals(dialect);
         Optional<ConfigNode> routeKeys = node.object("route-keys");
         if (routeKeys.isPresent() && !aws) {
             throw node.error("route-keys", "set on a '" + dialect + "' route (expected: only with dialect: aws)");
-    private static List<String> origins(ConfigNode node) {
-        List<String> origins = node.strings("allowed-origins");
-        for (String origin : origins) {
-            if (!origin.matches("https?://[^/\\s]+") && !origin.equals("null")) {
-                throw node.error(
-                        "allowed-origins",
-                        "'" + origin
-                                + "' (expected: scheme://host[:port] as browsers send it, e.g. https://app.example.com)");
-            }
-        }
-        return origins;
-    }
-
         }
         routeKeys.ifPresent(keys -> readRouteKeys(keys, route));
         Optional<ConfigNode> functions = node.object("functions");
@@ -305,17 +337,6 @@ public final class ConfigLoader {
             }
         }
         keys.finish();
-    }
-
-    /**
-     * Keys of DESIGN §8 this version does not implement: accepted when null, as in the documented
-     * example, and refused when set, so that a configured certificate is never silently ignored.
-     */
-    private static void notSupported(ConfigNode node, String key, String feature) {
-        String value = node.optionalString(key);
-        if (value != null) {
-            throw node.error(key, "'" + value + "' (expected: null; " + feature + " is not supported by this version)");
-        }
     }
 
     /** SnakeYAML's messages span several lines (with a source excerpt); keep the explaining ones. */

@@ -40,6 +40,12 @@ final class ConfigValidator {
             throw new ConfigException(
                     "push.listen: " + push.listen() + " is the same as listen (expected: another port)");
         }
+        if (config.tls() != null) {
+            positive("tls.watch-interval", config.tls().watchInterval());
+        }
+        if (push.tls() != null) {
+            positive("push.tls.watch-interval", push.tls().watchInterval());
+        }
         validateLimits(config.limits());
         validateRuntimes(config.runtimes());
         positive("shutdown-timeout", config.shutdownTimeout());
@@ -73,6 +79,7 @@ final class ConfigValidator {
             if (route.maxInFlight() < 1 || route.maxInFlight() > 1024) {
                 throw new ConfigException(key + ".max-in-flight: " + route.maxInFlight() + " (expected: 1 to 1024)");
             }
+            validateFunctionCalls(key, route);
             positive(key + ".timeouts.register", route.registerTimeout());
             positive(key + ".timeouts.transfer", route.transferTimeout());
             positive(key + ".timeouts.cleanup", route.cleanupTimeout());
@@ -106,6 +113,19 @@ final class ConfigValidator {
             throw new ConfigException(key + ".domain-name: '" + route.domainName()
                     + "' (expected: a host name, optionally with :port, such as ws.example.com)");
         }
+    }
+
+    private static void validateFunctionCalls(String key, RouteConfig route) {
+        if (route.signingSecret() != null && route.signingSecret().isEmpty()) {
+            throw new ConfigException(
+                    key + ".signing-secret: empty (expected: a secret, or no key for unsigned calls)");
+        }
+        CircuitBreakerConfig breaker = route.circuitBreaker();
+        if (breaker.failures() < 0) {
+            throw new ConfigException(
+                    key + ".circuit-breaker.failures: " + breaker.failures() + " (expected: >= 0; 0 turns it off)");
+        }
+        positive(key + ".circuit-breaker.open-for", breaker.openFor());
     }
 
     private static void validateRouteLimits(String key, RouteConfig route) {
@@ -150,6 +170,8 @@ final class ConfigValidator {
         positive("limits.ping-interval", limits.pingInterval());
         positive("limits.close-timeout", limits.closeTimeout());
         positive("limits.max-context-bytes", limits.maxContextBytes());
+        positive("limits.connect-rate-per-ip", limits.connectRatePerIp());
+        positive("limits.message-rate", limits.messageRate());
         if (limits.maxGroupsPerConnection() < 0) {
             throw new ConfigException(
                     "limits.max-groups-per-connection: " + limits.maxGroupsPerConnection() + " (expected: >= 0)");
@@ -168,5 +190,3 @@ final class ConfigValidator {
         }
     }
 }
-        positive("limits.connect-rate-per-ip", limits.connectRatePerIp());
-        positive("limits.message-rate", limits.messageRate());

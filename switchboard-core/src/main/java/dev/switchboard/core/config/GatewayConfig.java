@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param routes the WebSocket endpoints
  * @param runtimes the local process runtimes for {@code python:} and {@code node:} functions
  * @param cluster cluster mode on Redis, or null for a single node with everything in memory
+ * @param tls TLS on the client listener ({@code wss://}), or null for plain {@code ws://}
  */
 public record GatewayConfig(
         String nodeId,
@@ -27,7 +28,8 @@ public record GatewayConfig(
         Duration cleanupRetryFor,
         List<RouteConfig> routes,
         RuntimesConfig runtimes,
-        @Nullable ClusterConfig cluster) {
+        @Nullable ClusterConfig cluster,
+        @Nullable TlsConfig tls) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -52,7 +54,8 @@ public record GatewayConfig(
                 .cleanupRetryFor(cleanupRetryFor)
                 .routes(routes)
                 .runtimes(runtimes)
-                .cluster(cluster);
+                .cluster(cluster)
+                .tls(tls);
     }
 
     /** Builds {@link GatewayConfig}. */
@@ -66,6 +69,7 @@ public record GatewayConfig(
         private List<RouteConfig> routes = List.of();
         private RuntimesConfig runtimes = RuntimesConfig.defaults();
         private @Nullable ClusterConfig cluster;
+        private @Nullable TlsConfig tls;
 
         private Builder() {}
 
@@ -110,6 +114,12 @@ public record GatewayConfig(
             return this;
         }
 
+        /** TLS on the client listener; null (the default) serves plain {@code ws://}. */
+        public Builder tls(@Nullable TlsConfig value) {
+            this.tls = value;
+            return this;
+        }
+
         /** The process runtimes for {@code python:} and {@code node:} functions. */
         public Builder runtimes(RuntimesConfig value) {
             this.runtimes = value;
@@ -129,7 +139,7 @@ public record GatewayConfig(
          */
         public GatewayConfig build() {
             GatewayConfig config = new GatewayConfig(
-                    nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes, runtimes, cluster);
+                    nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes, runtimes, cluster, tls);
             ConfigValidator.validate(config);
             return config;
         }

@@ -13,9 +13,14 @@ import org.jspecify.annotations.Nullable;
  * @param awsCredentials key pairs whose AWS Signature Version 4 the {@code @connections} API
  *     accepts; when empty, that API accepts what the rest of the listener accepts (see
  *     {@code docs/aws-dialect.md})
+ * @param tls TLS on the push listener ({@code https://}), or null for plain HTTP
  */
 public record PushConfig(
-        HostPort listen, @Nullable String token, int maxBodyBytes, List<AwsCredential> awsCredentials) {
+        HostPort listen,
+        @Nullable String token,
+        int maxBodyBytes,
+        List<AwsCredential> awsCredentials,
+        @Nullable TlsConfig tls) {
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8081);
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -23,9 +28,14 @@ public record PushConfig(
         awsCredentials = List.copyOf(awsCredentials);
     }
 
-    /** A push config without AWS credentials. */
+    /** A push config without AWS credentials, over plain HTTP. */
     public PushConfig(HostPort listen, @Nullable String token, int maxBodyBytes) {
-        this(listen, token, maxBodyBytes, List.of());
+        this(listen, token, maxBodyBytes, List.of(), null);
+    }
+
+    /** A push config over plain HTTP. */
+    public PushConfig(HostPort listen, @Nullable String token, int maxBodyBytes, List<AwsCredential> awsCredentials) {
+        this(listen, token, maxBodyBytes, awsCredentials, null);
     }
 
     /** Loopback, no token, default body limit. */
@@ -35,16 +45,21 @@ public record PushConfig(
 
     /** This config listening elsewhere. */
     public PushConfig withListen(HostPort listen) {
-        return new PushConfig(listen, token, maxBodyBytes, awsCredentials);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
     }
 
     /** This config with another token (null for none). */
     public PushConfig withToken(@Nullable String token) {
-        return new PushConfig(listen, token, maxBodyBytes, awsCredentials);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
+    }
+
+    /** This config with TLS (null for plain HTTP). */
+    public PushConfig withTls(@Nullable TlsConfig tls) {
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
     }
 
     /** This config with other AWS credentials for {@code @connections} (empty for none). */
     public PushConfig withAwsCredentials(List<AwsCredential> awsCredentials) {
-        return new PushConfig(listen, token, maxBodyBytes, awsCredentials);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
     }
 }

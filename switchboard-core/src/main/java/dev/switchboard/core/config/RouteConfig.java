@@ -14,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * timeouts and how its messages are handled. A route of the {@code aws} dialect also has message
  * functions per route key ({@link #routeKeys}); its {@code $connect}, {@code $default} and
  * {@code $disconnect} functions are {@link #register}, {@link #transfer} and {@link #cleanup}.
+ *
+ * <p>{@code signingSecret}, when set, makes every HTTP function call of the route carry an
+ * HMAC-SHA256 signature (see {@link Builder#signingSecret}); {@code circuitBreaker} guards each
+ * of its functions.
  */
 public record RouteConfig(
         String path,
@@ -40,7 +44,9 @@ public record RouteConfig(
         @Nullable Integer maxMessageBytes,
         @Nullable Integer maxFrameBytes,
         @Nullable Duration idleTimeout,
-        @Nullable Duration maxLifetime) {
+        @Nullable Duration maxLifetime,
+        @Nullable String signingSecret,
+        CircuitBreakerConfig circuitBreaker) {
 
     /** The Tencent Cloud API Gateway dialect. */
     public static final String TENCENT = "tencent";
@@ -121,7 +127,9 @@ public record RouteConfig(
                 .maxMessageBytes(maxMessageBytes)
                 .maxFrameBytes(maxFrameBytes)
                 .idleTimeout(idleTimeout)
-                .maxLifetime(maxLifetime);
+                .maxLifetime(maxLifetime)
+                .signingSecret(signingSecret)
+                .circuitBreaker(circuitBreaker);
     }
 
     /** Builds {@link RouteConfig}. */
@@ -151,6 +159,8 @@ public record RouteConfig(
         private @Nullable Integer maxFrameBytes;
         private @Nullable Duration idleTimeout;
         private @Nullable Duration maxLifetime;
+        private @Nullable String signingSecret;
+        private CircuitBreakerConfig circuitBreaker = CircuitBreakerConfig.defaults();
 
         private Builder(String path) {
             this.path = path;
@@ -329,6 +339,27 @@ public record RouteConfig(
             return this;
         }
 
+        /**
+         * The secret HTTP function calls of this route are signed with (default none: calls are
+         * not signed). Each call then carries {@code X-Switchboard-Timestamp} (unix seconds) and
+         * {@code X-Switchboard-Signature: sha256=<hex>}, the lower-case hex HMAC-SHA256, keyed
+         * with the secret's UTF-8 bytes, of the timestamp's decimal digits, a {@code .}, and the
+         * request body's bytes exactly as sent.
+         */
+        public Builder signingSecret(@Nullable String value) {
+            this.signingSecret = value;
+            return this;
+        }
+
+        /**
+         * The circuit breaker each of this route's functions gets (default: open after 5
+         * consecutive failures, for 10 s; {@link CircuitBreakerConfig#off()} for none).
+         */
+        public Builder circuitBreaker(CircuitBreakerConfig value) {
+            this.circuitBreaker = value;
+            return this;
+        }
+
         public RouteConfig build() {
             boolean aws = AWS.equals(dialect);
             return new RouteConfig(
@@ -356,7 +387,9 @@ public record RouteConfig(
                     maxMessageBytes,
                     maxFrameBytes,
                     idleTimeout,
-                    maxLifetime);
+                    maxLifetime,
+                    signingSecret,
+                    circuitBreaker);
         }
     }
 }

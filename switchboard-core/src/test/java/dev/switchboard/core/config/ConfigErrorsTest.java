@@ -3,6 +3,7 @@ package dev.switchboard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -15,10 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigErrorsTest {
     /** The keys a route may have, as the unknown-key error lists them. */
-    private static final String ROUTE_KEYS = "api-id, binary-frames, dialect, domain-name, functions, idle-timeout,"
-            + " max-frame-bytes, max-in-flight, max-lifetime, max-message-bytes, on-transfer-error, path,"
-            + " permessage-deflate, route-keys, route-response, route-selection-expression, service-id, stage,"
-            + " subprotocols, timeouts, transfer-action";
+    private static final String ROUTE_KEYS = "api-id, binary-frames, circuit-breaker, dialect, domain-name,"
+            + " functions, idle-timeout, max-frame-bytes, max-in-flight, max-lifetime, max-message-bytes,"
+            + " on-transfer-error, path, permessage-deflate, route-keys, route-response, route-selection-expression,"
+            + " service-id, signing-secret, stage, subprotocols, timeouts, transfer-action";
 
     private static final String ROUTE = """
             routes:
@@ -94,13 +95,14 @@ class ConfigErrorsTest {
         void pushKeyTypo() {
             assertRejected(
                     ROUTE + "push: {tokn: abc}\n",
-                    "push.tokn: unknown key (expected one of: aws-credentials, listen, max-body-bytes, token)");
+                    "push.tokn: unknown key (expected one of: aws-credentials, listen, max-body-bytes, tls, token)");
         }
 
         @Test
         void tlsAndClusterKeyTypos() {
             assertRejected(
-                    ROUTE + "tls: {certificate: x}\n", "tls.certificate: unknown key (expected one of: cert, key)");
+                    ROUTE + "tls: {certificate: x}\n",
+                    "tls.certificate: unknown key (expected one of: cert, key, watch-interval)");
             assertRejected(
                     ROUTE + "cluster: {redis-url: x}\n",
                     "cluster.redis-url: unknown key (expected one of: forward-timeout, heartbeat-interval,"
@@ -467,19 +469,69 @@ class ConfigErrorsTest {
     }
 
     @Nested
-    class NotYetSupported {
+    class TlsSigningAndBreakers {
         @Test
-        void tlsCertificate() {
+        void tlsCertificateWithoutKey() {
             assertRejected(
                     ROUTE + "tls: {cert: /etc/switchboard/cert.pem, key: null}\n",
-                    "tls.cert: '/etc/switchboard/cert.pem' (expected: null; TLS is not supported by this version)");
+                    "tls.key: missing (expected: the PEM private key file of cert /etc/switchboard/cert.pem)");
         }
 
         @Test
-        void tlsKey() {
+        void pushTlsKeyWithoutCertificate() {
             assertRejected(
-                    ROUTE + "tls: {key: /etc/switchboard/key.pem}\n",
-                    "tls.key: '/etc/switchboard/key.pem' (expected: null; TLS is not supported by this version)");
+                    ROUTE + "push: {tls: {key: /etc/switchboard/key.pem}}\n",
+                    "push.tls.cert: missing (expected: the PEM certificate file that goes with key"
+                            + " /etc/switchboard/key.pem)");
+        }
+
+        @Test
+        void tlsLoadsWithItsWatchInterval() {
+            GatewayConfig config = ConfigLoader.parse(
+                    ROUTE + "tls: {cert: c.pem, key: k.pem, watch-interval: 250ms}\n"
+                            + "push: {tls: {cert: pc.pem, key: pk.pem}}\n",
+                    Map.of());
+            assertThat(config.tls())
+                    .isEqualTo(new TlsConfig(
+                            java.nio.file.Path.of("c.pem"), java.nio.file.Path.of("k.pem"), Duration.ofMillis(250)));
+            assertThat(config.push().tls())
+                    .isEqualTo(new TlsConfig(java.nio.file.Path.of("pc.pem"), java.nio.file.Path.of("pk.pem")));
+            assertThat(ConfigLoader.parse(ROUTE + "tls: {cert: null, key: null}\n", Map.of())
+                            .tls())
+                    .isNull();
+        }
+
+        @Test
+        void signingSecretComesFromTheEnvironment() {
+            RouteConfig route = ConfigLoader.parse(
+                            ROUTE + "    signing-secret: ${FN_SECRET}\n", Map.of("FN_SECRET", "s3cret"))
+                    .routes()
+                    .get(0);
+            assertThat(route.signingSecret()).isEqualTo("s3cret");
+        }
+
+        @Test
+        void circuitBreakerDefaultsAndOverrides() {
+            assertThat(ConfigLoader.parse(ROUTE, Map.of()).routes().get(0).circuitBreaker())
+                    .isEqualTo(CircuitBreakerConfig.defaults());
+            assertThat(ConfigLoader.parse(ROUTE + "    circuit-breaker: {failures: 3, open-for: 2s}\n", Map.of())
+                            .routes()
+                            .get(0)
+                            .circuitBreaker())
+                    .isEqualTo(new CircuitBreakerConfig(3, Duration.ofSeconds(2)));
+            assertThat(ConfigLoader.parse(ROUTE + "    circuit-breaker: {failures: 0}\n", Map.of())
+                            .routes()
+                            .get(0)
+                            .circuitBreaker()
+                            .enabled())
+                    .isFalse();
+        }
+
+        @Test
+        void circuitBreakerWithNegativeFailures() {
+            assertRejected(
+                    ROUTE + "    circuit-breaker: {failures: -1}\n",
+                    "routes[0].circuit-breaker.failures: -1 (expected: 0 to 1000000)");
         }
 
         @Test
