@@ -34,6 +34,10 @@ final class ProcessFunctions implements AutoCloseable {
     Map<String, String> started(Gateway gateway) {
         Map<String, String> variables = new HashMap<>(ProcessFunctionInvokerFactory.pushEnvironment(
                 gateway.pushAddress(), gateway.config().push().token()));
+        if (gateway.config().push().tls() != null) {
+            // the handlers must then trust the push certificate (e.g. REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS)
+            variables.computeIfPresent("SWITCHBOARD_PUSH_URL", (name, url) -> "https" + url.substring("http".length()));
+        }
         if (gateway.config().routes().stream().anyMatch(RouteConfig::isAws)) {
             String pushUrl = variables.get("SWITCHBOARD_PUSH_URL");
             variables.putAll(AwsEnvironment.variables(

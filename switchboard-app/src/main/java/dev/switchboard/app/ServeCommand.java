@@ -107,6 +107,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
+        Signals.onHangup(gateway::reloadCertificates);
         printBanner(gateway);
         stop.await();
         System.out.println("switchboard: stopping (closing connections, delivering cleanups)...");
@@ -163,9 +164,11 @@ final class ServeCommand implements Callable<Integer> {
         String clientHost = displayHost(client);
         System.out.println("switchboard " + Versions.version() + " - node " + config.nodeId());
         for (RouteConfig route : config.routes()) {
-            System.out.println("  clients connect to  ws://" + clientHost + ":" + client.getPort() + route.path());
+            System.out.println("  clients connect to  " + (config.tls() == null ? "ws" : "wss") + "://" + clientHost
+                    + ":" + client.getPort() + route.path());
         }
-        System.out.println("  push API listens on http://" + displayHost(push) + ":" + push.getPort() + "/push"
+        System.out.println("  push API listens on " + (config.push().tls() == null ? "http" : "https") + "://"
+                + displayHost(push) + ":" + push.getPort() + "/push"
                 + (config.push().token() == null ? "" : " (bearer token required)"));
         System.out.println("  Ctrl-C stops it gracefully.");
         System.out.flush();

@@ -29,6 +29,7 @@ import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
 import dev.switchboard.server.internal.push.PushServices;
+import dev.switchboard.server.internal.tls.TlsListeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
     private final List<FunctionInvoker> invokers;
     private final Channel clientChannel;
     private final Channel pushChannel;
+    private final TlsListeners tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Gateway(
@@ -80,13 +82,15 @@ public final class Gateway implements AutoCloseable {
             ClientServices services,
             List<FunctionInvoker> invokers,
             Channel clientChannel,
-            Channel pushChannel) {
+            Channel pushChannel,
+            TlsListeners tls) {
         this.config = config;
         this.group = group;
         this.services = services;
         this.invokers = invokers;
         this.clientChannel = clientChannel;
         this.pushChannel = pushChannel;
+        this.tls = tls;
     }
 
     /** A builder for a node running {@code config}. */
@@ -119,6 +123,18 @@ public final class Gateway implements AutoCloseable {
         return services.backplane() == null
                 ? java.util.Set.of(config.nodeId())
                 : services.backplane().liveNodes();
+    }
+
+    /**
+     * Loads the TLS certificates of both listeners ({@code tls}, {@code push.tls}) from their
+     * files again, as SIGHUP does: new connections get the new certificate, open ones keep theirs.
+     * A listener whose files do not hold a usable certificate and key keeps serving its current
+     * one; the reason is logged. Reads files: call it from a thread of your own.
+     *
+     * @return true when every TLS listener now serves what its files hold (also when none has TLS)
+     */
+    public boolean reloadCertificates() {
+        return tls.reload();
     }
 
     /** Open connections right now. */
@@ -159,6 +175,7 @@ public final class Gateway implements AutoCloseable {
             services.backplane().close();
         }
         pushChannel.close().syncUninterruptibly();
+        tls.close();
         invokers.forEach(FunctionInvoker::close);
         services.metrics().close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -241,6 +258,7 @@ public final class Gateway implements AutoCloseable {
          * @throws ConfigException when a function target has no runtime or a listener cannot bind
          */
         public Gateway start() {
+            TlsListeners tls = TlsListeners.load(config);
             Transport chosen = transport == null ? Transport.best() : transport;
             EventLoopGroup group = chosen.newGroup(eventLoopThreads, new DefaultThreadFactory("switchboard-io", true));
             List<FunctionInvoker> invokers = new ArrayList<>();
@@ -255,8 +273,8 @@ public final class Gateway implements AutoCloseable {
                         ? ClusterConfig.DEFAULT_FORWARD_TIMEOUT
                         : config.cluster().forwardTimeout();
                 PushServices push = new PushServices(services, forwardTimeout);
-                Channel client =
-                        bind(chosen, group, config.listen().toSocketAddress(), "listen", clientBootstrap(services));
+                Channel client = bind(
+                        chosen, group, config.listen().toSocketAddress(), "listen", clientBootstrap(services, tls));
                 Channel pushChannel;
                 try {
                     pushChannel = bind(
@@ -265,7 +283,8 @@ public final class Gateway implements AutoCloseable {
                             config.push().listen().toSocketAddress(),
                             "push.listen",
                             new ServerBootstrap()
-                                    .childHandler(new PushChannelInitializer(config.push(), services, push)));
+                                    .childHandler(
+                                            new PushChannelInitializer(config.push(), services, push, tls.push())));
                 } catch (RuntimeException e) {
                     client.close().syncUninterruptibly();
                     throw e;
@@ -273,7 +292,7 @@ public final class Gateway implements AutoCloseable {
                 if (backplane != null) {
                     backplane.start(new LocalMember(services, push, group));
                 }
-                Gateway gateway = new Gateway(config, group, services, invokers, client, pushChannel);
+                Gateway gateway = new Gateway(config, group, services, invokers, client, pushChannel, tls);
                 log.info(
                         "node {} started ({} transport, {} event loops)",
                         config.nodeId(),
@@ -282,6 +301,7 @@ public final class Gateway implements AutoCloseable {
                 return gateway;
             } catch (RuntimeException e) {
                 invokers.forEach(FunctionInvoker::close);
+                tls.close();
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
             }
@@ -363,6 +383,9 @@ public final class Gateway implements AutoCloseable {
                 sweeper.start(tick);
                 sweepers.put(executor, sweeper);
             }
+            ConnectionLimiter limiter = new ConnectionLimiter(
+                    limits.maxConnections(), limits.maxConnectionsPerIp(), limits.connectRatePerIp());
+            group.next().scheduleAtFixedRate(() -> limiter.prune(ticker.nanoTime()), 1, 1, TimeUnit.SECONDS);
             return new ClientServices(
                     config.nodeId(),
                     limits,
@@ -380,14 +403,14 @@ public final class Gateway implements AutoCloseable {
                     backplane);
         }
 
-        private ServerBootstrap clientBootstrap(ClientServices services) {
+        private ServerBootstrap clientBootstrap(ClientServices services, TlsListeners tls) {
             int outbound = config.limits().outboundBufferBytes();
             return new ServerBootstrap()
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(
                             ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(outbound / 2, outbound))
-                    .childHandler(new ClientChannelInitializer(services));
+                    .childHandler(new ClientChannelInitializer(services, tls.client()));
         }
 
         private Channel bind(
@@ -414,6 +437,3 @@ public final class Gateway implements AutoCloseable {
         }
     }
 }
-            ConnectionLimiter limiter = new ConnectionLimiter(
-                    limits.maxConnections(), limits.maxConnectionsPerIp(), limits.connectRatePerIp());
-            group.next().scheduleAtFixedRate(() -> limiter.prune(ticker.nanoTime()), 1, 1, TimeUnit.SECONDS);

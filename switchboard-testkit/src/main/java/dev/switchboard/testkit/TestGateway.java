@@ -93,6 +93,11 @@ public final class TestGateway implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + gateway.clientAddress().getPort() + path);
     }
 
+    /** The {@code wss://} URI of {@code path}, for a gateway with {@code tls}. */
+    public URI wss(String path) {
+        return URI.create("wss://127.0.0.1:" + gateway.clientAddress().getPort() + path);
+    }
+
     /** The HTTP URI of {@code path} on the push listener. */
     public URI pushUri(String path) {
         return URI.create("http://127.0.0.1:" + gateway.pushAddress().getPort() + path);

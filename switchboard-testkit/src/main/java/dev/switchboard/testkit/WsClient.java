@@ -30,9 +30,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +47,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket client built on Netty for tests: it records every message and how the connection
  * ended, can send any frame (including malformed ones), can stop reading, and reports a refused
- * handshake's status and body instead of throwing.
+ * handshake's status and body instead of throwing. {@code wss://} URIs connect over TLS and
+ * remember the certificate the server presented.
  */
 public final class WsClient implements AutoCloseable {
     private static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
@@ -112,6 +120,7 @@ public final class WsClient implements AutoCloseable {
         private boolean deflate;
         private boolean autoPong = true;
         private int receiveBuffer;
+        private X509Certificate @Nullable [] trusted;
         private final HttpHeaders headers = new DefaultHttpHeaders();
 
         private Builder(URI uri) {
@@ -145,6 +154,12 @@ public final class WsClient implements AutoCloseable {
             return this;
         }
 
+        /** For {@code wss://}: the certificates to trust instead of the JVM's trust store. */
+        public Builder trust(X509Certificate... certificates) {
+            this.trusted = certificates.clone();
+            return this;
+        }
+
         /** An extra request header. */
         public Builder header(String name, String value) {
             headers.add(name, value);
@@ -156,6 +171,8 @@ public final class WsClient implements AutoCloseable {
             WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                     uri, WebSocketVersion.V13, subprotocols, true, headers, MAX_MESSAGE_BYTES);
             Handler handler = new Handler(handshaker, autoPong);
+            SslContext tls = "wss".equals(uri.getScheme()) ? tlsContext() : null;
+            int port = uri.getPort() != -1 ? uri.getPort() : tls != null ? 443 : 80;
             Bootstrap bootstrap = new Bootstrap().group(GROUP).channel(NioSocketChannel.class);
             if (receiveBuffer > 0) {
                 bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
@@ -164,6 +181,9 @@ public final class WsClient implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), uri.getHost(), port));
+                            }
                             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536));
                             if (deflate) {
                                 ch.pipeline().addLast(WebSocketClientCompressionHandler.INSTANCE);
@@ -171,7 +191,7 @@ public final class WsClient implements AutoCloseable {
                             ch.pipeline().addLast("client", handler);
                         }
                     })
-                    .connect(uri.getHost(), uri.getPort())
+                    .connect(uri.getHost(), port)
                     .syncUninterruptibly()
                     .channel();
             try {
@@ -189,6 +209,18 @@ public final class WsClient implements AutoCloseable {
             return new WsClient(channel, handler);
         }
 
+        private SslContext tlsContext() {
+            try {
+                SslContextBuilder builder = SslContextBuilder.forClient();
+                if (trusted != null) {
+                    builder.trustManager(trusted);
+                }
+                return builder.build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+
         /** Connects expecting a refusal; returns it. */
         public Refused refused() {
             try {
@@ -198,6 +230,20 @@ public final class WsClient implements AutoCloseable {
             } catch (RefusedException e) {
                 return e.refused();
             }
+        }
+    }
+
+    /** The certificate the server presented over {@code wss://}, or null for {@code ws://}. */
+    public @Nullable X509Certificate peerCertificate() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length == 0 ? null : (X509Certificate) chain[0];
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
         }
     }
 

@@ -288,7 +288,6 @@ public final class Connection implements LiveConnection {
         pump.offer(message);
     }
 
-    void onPing(ByteBuf content) {
     /**
      * A token bucket of {@code limits.message-rate} per second holding at most as many: false
      * when the client sends faster.
@@ -304,6 +303,7 @@ public final class Connection implements LiveConnection {
         return true;
     }
 
+    void onPing(ByteBuf content) {
         if (state == State.OPEN) {
             channel.writeAndFlush(new PongWebSocketFrame(content.retain()), channel.voidPromise());
         }

@@ -2,6 +2,7 @@ package dev.switchboard.server.internal.push;
 
 import dev.switchboard.core.config.PushConfig;
 import dev.switchboard.server.internal.client.ClientServices;
+import dev.switchboard.server.internal.tls.ServerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -9,15 +10,26 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import org.jspecify.annotations.Nullable;
 
-/** The pipeline of a push listener connection: HTTP/1.1 keep-alive, token check, body limit, API. */
+/**
+ * The pipeline of a push listener connection: TLS when {@code push.tls} is set, HTTP/1.1
+ * keep-alive, token check, body limit, API.
+ */
 public final class PushChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final PushConfig config;
     private final @Nullable PushAuthHandler auth;
     private final PushApiHandler api;
     private final AwsConnectionsApi awsConnections;
+    private final @Nullable ServerTls tls;
 
     public PushChannelInitializer(PushConfig config, ClientServices services, PushServices push) {
+        this(config, services, push, null);
+    }
+
+    /** Serves {@code https://} with {@code tls}, or plain HTTP when it is null. */
+    public PushChannelInitializer(
+            PushConfig config, ClientServices services, PushServices push, @Nullable ServerTls tls) {
         this.config = config;
+        this.tls = tls;
         this.auth = config.token() == null ? null : new PushAuthHandler(config.token());
         this.awsConnections =
                 new AwsConnectionsApi(config, services.registry(), services.metrics(), java.time.Clock.systemUTC());
@@ -33,6 +45,9 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline pipeline = channel.pipeline();
+        if (tls != null) {
+            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        }
         pipeline.addLast("http", new HttpServerCodec());
         // auth and the body limit answer on their own, past the keep-alive handler, because
         // they linger before closing instead of closing at once
