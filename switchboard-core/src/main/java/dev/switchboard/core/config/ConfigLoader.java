@@ -83,6 +83,7 @@ public final class ConfigLoader {
             builder.cluster(readCluster(cluster));
             cluster.finish();
         });
+        builder.stateDir(root.parsed("state-dir", null, "a directory path", Path::of));
         root.finish();
         return builder.build();
     }

@@ -50,6 +50,7 @@ final class ConfigValidator {
         validateRuntimes(config.runtimes());
         positive("shutdown-timeout", config.shutdownTimeout());
         positive("cleanup-retry-for", config.cleanupRetryFor());
+        validateStateDir(config);
         if (config.routes().isEmpty()) {
             throw new ConfigException("routes: empty (expected: at least one route)");
         }
@@ -140,6 +141,21 @@ final class ConfigValidator {
         }
         if (route.maxLifetime() != null) {
             positive(key + ".max-lifetime", route.maxLifetime());
+        }
+    }
+
+    private static void validateStateDir(GatewayConfig config) {
+        if (config.stateDir() == null) {
+            return;
+        }
+        if (config.stateDir().toString().isBlank()) {
+            throw new ConfigException("state-dir: empty (expected: a directory path, or no state-dir)");
+        }
+        if (config.cluster() != null) {
+            // both would clean up after a crash: the surviving nodes at once, this node at its restart
+            throw new ConfigException("state-dir: " + config.stateDir()
+                    + " is set in cluster mode (expected: no state-dir; surviving nodes clean up a lost node's"
+                    + " connections)");
         }
     }
 

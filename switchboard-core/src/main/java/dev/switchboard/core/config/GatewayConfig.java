@@ -1,5 +1,6 @@
 package dev.switchboard.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param runtimes the local process runtimes for {@code python:} and {@code node:} functions
  * @param cluster cluster mode on Redis, or null for a single node with everything in memory
  * @param tls TLS on the client listener ({@code wss://}), or null for plain {@code ws://}
+ * @param stateDir where a single node records its open connections so that their cleanups survive
+ *     a crash, or null to keep them in memory only
  */
 public record GatewayConfig(
         String nodeId,
@@ -29,7 +32,8 @@ public record GatewayConfig(
         List<RouteConfig> routes,
         RuntimesConfig runtimes,
         @Nullable ClusterConfig cluster,
-        @Nullable TlsConfig tls) {
+        @Nullable TlsConfig tls,
+        @Nullable Path stateDir) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -55,7 +59,8 @@ public record GatewayConfig(
                 .routes(routes)
                 .runtimes(runtimes)
                 .cluster(cluster)
-                .tls(tls);
+                .tls(tls)
+                .stateDir(stateDir);
     }
 
     /** Builds {@link GatewayConfig}. */
@@ -70,6 +75,7 @@ public record GatewayConfig(
         private RuntimesConfig runtimes = RuntimesConfig.defaults();
         private @Nullable ClusterConfig cluster;
         private @Nullable TlsConfig tls;
+        private @Nullable Path stateDir;
 
         private Builder() {}
 
@@ -120,6 +126,17 @@ public record GatewayConfig(
             return this;
         }
 
+        /**
+         * A directory where the node records every accepted connection ({@code state-dir}), so that
+         * after a crash the next start invokes the cleanup of each connection that was open
+         * ({@code closedBy: node-lost}). Created if missing; null (the default) keeps connections in
+         * memory only. Not allowed with {@link #cluster}, where surviving nodes clean up.
+         */
+        public Builder stateDir(@Nullable Path value) {
+            this.stateDir = value;
+            return this;
+        }
+
         /** The process runtimes for {@code python:} and {@code node:} functions. */
         public Builder runtimes(RuntimesConfig value) {
             this.runtimes = value;
@@ -139,7 +156,17 @@ public record GatewayConfig(
          */
         public GatewayConfig build() {
             GatewayConfig config = new GatewayConfig(
-                    nodeId, listen, push, limits, shutdownTimeout, cleanupRetryFor, routes, runtimes, cluster, tls);
+                    nodeId,
+                    listen,
+                    push,
+                    limits,
+                    shutdownTimeout,
+                    cleanupRetryFor,
+                    routes,
+                    runtimes,
+                    cluster,
+                    tls,
+                    stateDir);
             ConfigValidator.validate(config);
             return config;
         }
