@@ -21,8 +21,11 @@ import dev.switchboard.server.internal.client.ConnectionLimiter;
 import dev.switchboard.server.internal.client.ConnectionSweeper;
 import dev.switchboard.server.internal.cluster.LocalMember;
 import dev.switchboard.server.internal.function.HttpFunctionInvokerFactory;
+import dev.switchboard.server.internal.journal.SqliteJournal;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
+import dev.switchboard.server.internal.lifecycle.ConnectionJournal;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
+import dev.switchboard.server.internal.lifecycle.CrashRecovery;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
@@ -171,6 +174,8 @@ public final class Gateway implements AutoCloseable {
                     services.unfinished().get(),
                     services.cleanup().pending());
         }
+        // cleanups still undelivered keep their records: the next start invokes them again
+        services.journal().close();
         if (services.backplane() != null) {
             services.backplane().close();
         }
@@ -262,13 +267,17 @@ public final class Gateway implements AutoCloseable {
             Transport chosen = transport == null ? Transport.best() : transport;
             EventLoopGroup group = chosen.newGroup(eventLoopThreads, new DefaultThreadFactory("switchboard-io", true));
             List<FunctionInvoker> invokers = new ArrayList<>();
+            ConnectionJournal journal = ConnectionJournal.none();
             try {
                 List<FunctionInvokerFactory> all = new ArrayList<>();
                 all.add(new HttpFunctionInvokerFactory(group, chosen));
                 all.addAll(factories);
                 GatewayMetrics metrics = new GatewayMetrics();
                 Map<String, Route> routes = buildRoutes(all, invokers, metrics);
-                ClientServices services = services(group, routes, metrics);
+                if (config.stateDir() != null) {
+                    journal = SqliteJournal.open(config.stateDir(), metrics.registry());
+                }
+                ClientServices services = services(group, routes, metrics, journal);
                 Duration forwardTimeout = config.cluster() == null
                         ? ClusterConfig.DEFAULT_FORWARD_TIMEOUT
                         : config.cluster().forwardTimeout();
@@ -292,6 +301,7 @@ public final class Gateway implements AutoCloseable {
                 if (backplane != null) {
                     backplane.start(new LocalMember(services, push, group));
                 }
+                CrashRecovery.start(journal, routes, services.cleanup(), group);
                 Gateway gateway = new Gateway(config, group, services, invokers, client, pushChannel, tls);
                 log.info(
                         "node {} started ({} transport, {} event loops)",
@@ -300,6 +310,7 @@ public final class Gateway implements AutoCloseable {
                         eventLoopThreads);
                 return gateway;
             } catch (RuntimeException e) {
+                journal.close();
                 invokers.forEach(FunctionInvoker::close);
                 tls.close();
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -374,7 +385,8 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException(key + ": '" + target.spec() + "' (expected: a target this build can run)");
         }
 
-        private ClientServices services(EventLoopGroup group, Map<String, Route> routes, GatewayMetrics metrics) {
+        private ClientServices services(
+                EventLoopGroup group, Map<String, Route> routes, GatewayMetrics metrics, ConnectionJournal journal) {
             LimitsConfig limits = config.limits();
             Map<EventExecutor, ConnectionSweeper> sweepers = new IdentityHashMap<>();
             Duration tick = ConnectionSweeper.tickFor(limits);
@@ -400,7 +412,8 @@ public final class Gateway implements AutoCloseable {
                     new AtomicBoolean(),
                     staticContent,
                     metrics,
-                    backplane);
+                    backplane,
+                    journal);
         }
 
         private ServerBootstrap clientBootstrap(ClientServices services, TlsListeners tls) {

@@ -4,6 +4,7 @@ import dev.switchboard.core.cluster.ClusterBackplane;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.server.StaticContent;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
+import dev.switchboard.server.internal.lifecycle.ConnectionJournal;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.Route;
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param draining set when the node stops accepting connections
  * @param staticContent files served to plain GETs outside the routes, if any
  * @param backplane the cluster backplane, or null on a single node
+ * @param journal where accepted connections are recorded for crash recovery ({@code state-dir})
  */
 public record ClientServices(
         String nodeId,
@@ -41,7 +43,8 @@ public record ClientServices(
         AtomicBoolean draining,
         @Nullable StaticContent staticContent,
         GatewayMetrics metrics,
-        @Nullable ClusterBackplane backplane) {
+        @Nullable ClusterBackplane backplane,
+        ConnectionJournal journal) {
 
     /** The sweeper of the event loop {@code channel} runs on. */
     ConnectionSweeper sweeper(Channel channel) {

@@ -197,6 +197,7 @@ public final class Connection implements LiveConnection {
         if (services.backplane() != null) {
             services.backplane().opened(record(services.nodeId()));
         }
+        services.journal().opened(record(services.nodeId()));
         services.sweeper(channel).track(this);
         log.atDebug()
                 .addKeyValue("conn", id)
@@ -481,6 +482,8 @@ public final class Connection implements LiveConnection {
         }
         cleanupDispatched = true;
         services.unfinished().decrementAndGet();
-        services.cleanup().dispatch(route, requestContext(), id, context, closeCause, channel.eventLoop());
+        services.cleanup()
+                .dispatch(route, requestContext(), id, context, closeCause, channel.eventLoop())
+                .whenComplete((ignored, error) -> services.journal().finished(id));
     }
 }

@@ -124,8 +124,10 @@ public final class CleanupDispatcher {
     }
 
     private void finished(CompletableFuture<Void> done) {
-        finished();
+        // completed first: what callers chain on it (forgetting the journal record) happens
+        // before awaitIdle can return
         done.complete(null);
+        finished();
     }
 
     private void finished() {

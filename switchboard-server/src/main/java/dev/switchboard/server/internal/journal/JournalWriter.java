@@ -1,0 +1,195 @@
+package dev.switchboard.server.internal.journal;
+
+import dev.switchboard.core.cluster.ConnectionRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes the journal. Event loops only append to a lock-free queue; the
+ * writer takes everything queued (up to {@link #MAX_BATCH} operations) and commits it as one
+ * transaction, so the cost of a commit (its {@code fsync}) is shared by every connection that
+ * opened or finished meanwhile, and a slow disk makes batches larger, not handshakes slower.
+ *
+ * <p>The queue is bounded for opens: past {@code capacity} records waiting, a new connection's
+ * record is dropped (the connection is served, but would get no cleanup after a crash), counted in
+ * {@code switchboard_journal_dropped_total} and logged. Removals are never dropped: there can be no
+ * more of them than records, and a lost removal would invoke a cleanup twice.
+ */
+final class JournalWriter implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
+
+    /** Operations committed in one transaction at most. */
+    static final int MAX_BATCH = 4096;
+
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private sealed interface Op permits Open, Finish {
+        long queuedAtNanos();
+    }
+
+    private record Open(ConnectionRecord record, long queuedAtNanos) implements Op {}
+
+    private record Finish(String connectionId, long queuedAtNanos) implements Op {}
+
+    private final Connection db;
+    private final PreparedStatement insert;
+    private final PreparedStatement delete;
+    private final int capacity;
+    private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger queuedOpens = new AtomicInteger();
+    private final Thread thread;
+    private final Counter dropped;
+    private final Timer commits;
+    private final Timer lag;
+    private volatile long committedRecords;
+    private volatile boolean parked;
+    private volatile boolean stopping;
+    private volatile boolean failed;
+
+    JournalWriter(Connection db, long records, int capacity, MeterRegistry meters) throws SQLException {
+        this.db = db;
+        this.insert = db.prepareStatement("INSERT OR REPLACE INTO connections (id, record) VALUES (?, ?)");
+        this.delete = db.prepareStatement("DELETE FROM connections WHERE id = ?");
+        this.capacity = capacity;
+        this.committedRecords = records;
+        this.thread = new Thread(this, "switchboard-journal");
+        thread.setDaemon(true);
+        Gauge.builder("switchboard.journal.records", this, writer -> writer.committedRecords)
+                .description("Connection records committed in state-dir (open connections and undelivered cleanups)")
+                .register(meters);
+        Gauge.builder("switchboard.journal.queued", queued, AtomicInteger::get)
+                .description("Journal writes waiting for the writer thread")
+                .register(meters);
+        this.dropped = Counter.builder("switchboard.journal.dropped")
+                .description("Connection records not written because the journal queue was full or the store failed")
+                .register(meters);
+        this.commits = Timer.builder("switchboard.journal.commit")
+                .description("Duration of one journal commit (a transaction of a batch, with its fsync)")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        this.lag = Timer.builder("switchboard.journal.lag")
+                .description("Time from a journal write being queued to its commit (oldest of each batch)")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues a new record; false when it was dropped. */
+    boolean open(ConnectionRecord record) {
+        if (stopping || failed) {
+            dropped.increment();
+            return false;
+        }
+        if (queuedOpens.incrementAndGet() > capacity) {
+            queuedOpens.decrementAndGet();
+            dropped.increment();
+            return false;
+        }
+        enqueue(new Open(record, System.nanoTime()));
+        return true;
+    }
+
+    /** Queues a removal (ignored once stopped: the record stays for the next start). */
+    void finish(String connectionId) {
+        if (!stopping && !failed) {
+            enqueue(new Finish(connectionId, System.nanoTime()));
+        }
+    }
+
+    private void enqueue(Op op) {
+        queued.incrementAndGet();
+        queue.offer(op);
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Writes what is queued, then ends the thread; false when it did not end within {@code timeout}. */
+    boolean stop(Duration timeout) throws InterruptedException {
+        stopping = true;
+        LockSupport.unpark(thread);
+        thread.join(Math.max(1, timeout.toMillis()));
+        return !thread.isAlive();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                Op first = queue.poll();
+                if (first != null) {
+                    writeBatch(first);
+                } else if (stopping) {
+                    return;
+                } else {
+                    parked = true;
+                    if (queue.isEmpty() && !stopping) {
+                        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                    }
+                    parked = false;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            failed = true;
+            log.error(
+                    "state-dir: writing the connection journal failed; connections are no longer recorded"
+                            + " and a crash would leave them without cleanup",
+                    e);
+        }
+    }
+
+    private void writeBatch(Op first) throws SQLException {
+        int count = 0;
+        int inserted = 0;
+        int deleted = 0;
+        Op op = first;
+        do {
+            if (op instanceof Open open) {
+                queuedOpens.decrementAndGet();
+                insert.setString(1, open.record().id());
+                insert.setString(2, RecordCodec.encode(open.record()));
+                insert.addBatch();
+                inserted++;
+            } else if (op instanceof Finish finish) {
+                delete.setString(1, finish.connectionId());
+                delete.addBatch();
+                deleted++;
+            }
+            count++;
+        } while (count < MAX_BATCH && (op = queue.poll()) != null);
+        long started = System.nanoTime();
+        // every removal follows its record's insertion, so inserting first keeps the order
+        long added = inserted == 0 ? 0 : sum(insert.executeBatch());
+        long removed = deleted == 0 ? 0 : sum(delete.executeBatch());
+        db.commit();
+        long now = System.nanoTime();
+        queued.addAndGet(-count);
+        committedRecords += added - removed;
+        commits.record(now - started, TimeUnit.NANOSECONDS);
+        lag.record(now - first.queuedAtNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static long sum(int[] counts) {
+        long sum = 0;
+        for (int count : counts) {
+            sum += Math.max(0, count);
+        }
+        return sum;
+    }
+}
