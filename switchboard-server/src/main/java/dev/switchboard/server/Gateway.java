@@ -281,7 +281,7 @@ public final class Gateway implements AutoCloseable {
                 Duration forwardTimeout = config.cluster() == null
                         ? ClusterConfig.DEFAULT_FORWARD_TIMEOUT
                         : config.cluster().forwardTimeout();
-                PushServices push = new PushServices(services, forwardTimeout);
+                PushServices push = new PushServices(services, config.push(), forwardTimeout);
                 Channel client = bind(
                         chosen, group, config.listen().toSocketAddress(), "listen", clientBootstrap(services, tls));
                 Channel pushChannel;

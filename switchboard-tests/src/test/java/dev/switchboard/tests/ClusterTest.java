@@ -180,6 +180,34 @@ class ClusterTest {
     }
 
     @Test
+    void atConnectionsOnAnyNodeReachesAConnectionOnAnother() {
+        TestGateway a = node("node-a");
+        TestGateway b = node("node-b");
+        awaitLive(a, 2);
+        Client onB = connect(b.ws("/chat"));
+        String path = "/release/@connections/" + onB.id();
+
+        PushResponse post = a.send(HttpRequest.newBuilder(a.pushUri(path))
+                .POST(HttpRequest.BodyPublishers.ofString("via node a"))
+                .build());
+        PushResponse get = a.send(HttpRequest.newBuilder(a.pushUri(path)).build());
+        PushResponse delete =
+                a.send(HttpRequest.newBuilder(a.pushUri(path)).DELETE().build());
+        PushResponse gone = a.send(HttpRequest.newBuilder(a.pushUri("/@connections/node-b.nosuchconnection"))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build());
+
+        assertThat(post.status()).isEqualTo(200);
+        assertThat(onB.ws().next(WAIT).text()).isEqualTo("via node a");
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.body().at("/identity/sourceIp").asText()).isEqualTo("127.0.0.1");
+        assertThat(delete.status()).isEqualTo(204);
+        assertThat(onB.ws().awaitClose(WAIT).code()).isEqualTo(1000);
+        assertThat(gone.status()).isEqualTo(410);
+        assertThat(gone.body().get("message").asText()).contains("gone");
+    }
+
+    @Test
     void killNineOfANodeWith500ConnectionsGetsEachCleanedUpOnceByOneSurvivor() throws Exception {
         TestGateway a = node("node-a");
         TestGateway b = node("node-b");

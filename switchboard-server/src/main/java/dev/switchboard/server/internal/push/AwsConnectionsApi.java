@@ -1,11 +1,15 @@
 package dev.switchboard.server.internal.push;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.cluster.ForwardReply;
+import dev.switchboard.core.cluster.NodeGoneException;
 import dev.switchboard.core.config.AwsCredential;
 import dev.switchboard.core.config.PushConfig;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
+import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.ConnectionInfo;
@@ -23,7 +27,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -31,9 +34,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +64,28 @@ final class AwsConnectionsApi extends ChannelInboundHandlerAdapter {
     private static final String CONNECTIONS = "@connections";
     private static final CloseCause DELETED = new CloseCause(CloseCause.NORMAL, "", ClosedBy.PUSH);
 
+    private static final String ERROR_TYPE = "awsErrorType";
+
     private final ConnectionRegistry registry;
     private final GatewayMetrics metrics;
+    /** Routes requests for connections of other nodes; null on a single node. */
+    private final @Nullable PushRouter router;
+
+    private final String nodeId;
     private final @Nullable String token;
     private final @Nullable SigV4Verifier verifier;
 
-    AwsConnectionsApi(PushConfig config, ConnectionRegistry registry, GatewayMetrics metrics, Clock clock) {
+    AwsConnectionsApi(
+            PushConfig config,
+            ConnectionRegistry registry,
+            GatewayMetrics metrics,
+            Clock clock,
+            @Nullable PushRouter router,
+            String nodeId) {
         this.registry = registry;
         this.metrics = metrics;
+        this.router = router;
+        this.nodeId = nodeId;
         this.token = config.token();
         if (!config.awsCredentials().isEmpty()) {
             Map<String, String> secrets = new LinkedHashMap<>();
@@ -129,49 +149,133 @@ final class AwsConnectionsApi extends ChannelInboundHandlerAdapter {
             return;
         }
         String action = "aws-" + request.method().name().toLowerCase(java.util.Locale.ROOT);
-        FullHttpResponse response;
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        CompletionStage<ForwardReply> answer;
         try {
-            response = respond(ctx.alloc(), request);
-            metrics.push(action, "ok");
+            answer = respond(request);
         } catch (AwsApiException e) {
-            metrics.push(action, e.type);
-            if (e.status == 410) {
-                log.debug(
-                        "@connections: {} {} answered {}: {}", request.method(), request.uri(), e.type, e.getMessage());
-            } else {
-                log.info(
-                        "@connections: {} {} answered {}: {}", request.method(), request.uri(), e.type, e.getMessage());
-            }
-            response = error(ctx.alloc(), e);
+            answer = CompletableFuture.completedFuture(reply(e));
         } catch (RuntimeException e) {
-            metrics.push(action, "internal");
             log.error("@connections: {} {} failed", request.method(), request.uri(), e);
-            response = error(
-                    ctx.alloc(), new AwsApiException(500, "InternalServerErrorException", "Internal server error"));
-        } finally {
-            ReferenceCountUtil.release(request);
+            answer = CompletableFuture.completedFuture(
+                    reply(new AwsApiException(500, "InternalServerErrorException", "Internal server error")));
         }
-        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
-        ctx.writeAndFlush(response);
+        String method = request.method().name();
+        String uri = request.uri();
+        ReferenceCountUtil.release(request);
+        answer.whenComplete((reply, error) -> {
+            ForwardReply answered = error == null ? reply : reply(unavailable(error));
+            String type = answered.body().path(ERROR_TYPE).asText("");
+            metrics.push(action, type.isEmpty() ? "ok" : type);
+            if (!type.isEmpty()) {
+                log.atLevel(answered.status() == 410 ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+                        .log(
+                                "@connections: {} {} answered {}: {}",
+                                method,
+                                uri,
+                                type,
+                                answered.body().path("message").asText());
+            }
+            FullHttpResponse response = toResponse(ctx.alloc(), answered);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            if (ctx.executor().inEventLoop()) {
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.executor().execute(() -> ctx.writeAndFlush(response));
+            }
+        });
     }
 
-    private FullHttpResponse respond(ByteBufAllocator alloc, FullHttpRequest request) {
+    /**
+     * Authorises and answers here, or forwards to the node that holds the connection: a request
+     * for another node's connection is carried out by that node with the same rules.
+     */
+    private CompletionStage<ForwardReply> respond(FullHttpRequest request) {
         byte[] body = ByteBufUtil.getBytes(request.content());
         authorize(request, body);
         String id = connectionId(request.uri());
-        HttpMethod method = request.method();
-        if (HttpMethod.POST.equals(method)) {
-            post(id, body);
-            return empty(HttpResponseStatus.OK);
+        String method = request.method().name();
+        String owner = ConnectionId.nodeOf(id).orElse(nodeId);
+        if (router == null || owner.equals(nodeId)) {
+            return CompletableFuture.completedFuture(answerHere(method, id, body));
         }
-        if (HttpMethod.GET.equals(method)) {
-            return json(alloc, describe(find(id).info()));
+        ObjectNode forwarded = Json.mapper().createObjectNode();
+        forwarded
+                .putObject("aws-connections")
+                .put("method", method)
+                .put("id", id)
+                .put("data", Base64.getEncoder().encodeToString(body));
+        return router.forwardRequest(owner, forwarded).thenApply(PushReply::toForwardReply);
+    }
+
+    /** Carries out a request forwarded by another node: {@code {"method", "id", "data"}}. */
+    ForwardReply answerForwarded(JsonNode request) {
+        try {
+            return answerHere(
+                    request.path("method").asText(),
+                    request.path("id").asText(),
+                    Base64.getDecoder().decode(request.path("data").asText("")));
+        } catch (AwsApiException e) {
+            return reply(e);
+        } catch (IllegalArgumentException e) {
+            return reply(AwsApiException.badRequest("malformed forwarded request"));
         }
-        if (HttpMethod.DELETE.equals(method)) {
-            find(id).close(DELETED);
-            return empty(HttpResponseStatus.NO_CONTENT);
+    }
+
+    /** POST, GET or DELETE on a connection of this node. */
+    private ForwardReply answerHere(String method, String id, byte[] body) {
+        try {
+            switch (method) {
+                case "POST" -> {
+                    post(id, body);
+                    return new ForwardReply(200, Json.mapper().createObjectNode());
+                }
+                case "GET" -> {
+                    return new ForwardReply(200, describe(find(id).info()));
+                }
+                case "DELETE" -> {
+                    find(id).close(DELETED);
+                    return new ForwardReply(204, Json.mapper().createObjectNode());
+                }
+                default -> throw AwsApiException.forbidden("Missing Authentication Token");
+            }
+        } catch (AwsApiException e) {
+            return reply(e);
         }
-        throw AwsApiException.forbidden("Missing Authentication Token");
+    }
+
+    /** The node-to-node form of an API Gateway error. */
+    private static ForwardReply reply(AwsApiException e) {
+        ObjectNode body =
+                Json.mapper().createObjectNode().put(ERROR_TYPE, e.type).put("message", e.getMessage());
+        return new ForwardReply(e.status, body);
+    }
+
+    /** A forward that failed: the owning node is gone (410) or could not be reached (503). */
+    private static AwsApiException unavailable(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
+        if (cause instanceof NodeGoneException) {
+            return new AwsApiException(410, "GoneException", cause.getMessage());
+        }
+        return new AwsApiException(503, "ServiceUnavailableException", "the connection's node cannot be reached");
+    }
+
+    private static FullHttpResponse toResponse(ByteBufAllocator alloc, ForwardReply reply) {
+        JsonNode type = reply.body().get(ERROR_TYPE);
+        if (type != null) {
+            return error(
+                    alloc,
+                    new AwsApiException(
+                            reply.status(),
+                            type.asText(),
+                            reply.body().path("message").asText()));
+        }
+        if (reply.status() == 200 && !reply.body().isEmpty()) {
+            return json(alloc, reply.body());
+        }
+        return empty(HttpResponseStatus.valueOf(reply.status()));
     }
 
     private void authorize(FullHttpRequest request, byte[] body) {
@@ -212,7 +316,7 @@ final class AwsConnectionsApi extends ChannelInboundHandlerAdapter {
         }
         Message message = isUtf8(data) ? new Message(Message.Type.TEXT, data) : Message.binary(data);
         switch (connection.send(message)) {
-            case SENT -> {}
+            case SENT, QUEUED -> {}
             case GONE -> throw AwsApiException.gone(id);
             case BUFFER_FULL ->
                 throw AwsApiException.limitExceeded(

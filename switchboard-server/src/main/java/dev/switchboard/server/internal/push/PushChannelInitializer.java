@@ -31,8 +31,7 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
         this.config = config;
         this.tls = tls;
         this.auth = config.token() == null ? null : new PushAuthHandler(config.token());
-        this.awsConnections =
-                new AwsConnectionsApi(config, services.registry(), services.metrics(), java.time.Clock.systemUTC());
+        this.awsConnections = push.aws;
         this.api = new PushApiHandler(
                 push.router,
                 push.admin,

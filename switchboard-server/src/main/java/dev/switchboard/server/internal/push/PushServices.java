@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.cluster.ForwardReply;
+import dev.switchboard.core.config.PushConfig;
 import dev.switchboard.core.dialect.tencent.TencentPushParser;
 import dev.switchboard.server.internal.client.ClientServices;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -17,24 +19,37 @@ public final class PushServices {
     final LocalPushes local;
     final PushRouter router;
     final AdminApi admin;
+    final AwsConnectionsApi aws;
 
-    public PushServices(ClientServices services, Duration forwardTimeout) {
+    public PushServices(ClientServices services, PushConfig pushConfig, Duration forwardTimeout) {
         this.local = new LocalPushes(services.registry(), services.groups());
         this.router =
                 new PushRouter(local, services.backplane(), services.nodeId(), forwardTimeout, services.metrics());
         this.admin =
                 new AdminApi(services.registry(), services.groups(), services.backplane(), router, services.nodeId());
+        this.aws = new AwsConnectionsApi(
+                pushConfig,
+                services.registry(),
+                services.metrics(),
+                Clock.systemUTC(),
+                services.backplane() == null ? null : router,
+                services.nodeId());
     }
 
     /**
      * Answers a request another node forwarded: {@code {"push": <push body>}} runs the push on
-     * this node's connections only; {@code {"admin-close": id}} closes a connection for an admin.
+     * this node's connections only; {@code {"admin-close": id}} closes a connection for an admin;
+     * {@code {"aws-connections": {…}}} is an {@code @connections} call for a connection here.
      */
     public ForwardReply handleForwarded(ObjectNode request) {
         try {
             JsonNode push = request.get("push");
             if (push instanceof ObjectNode body) {
                 return router.runHere(TencentPushParser.parse(body)).toForwardReply();
+            }
+            JsonNode aws = request.get("aws-connections");
+            if (aws != null && aws.isObject()) {
+                return this.aws.answerForwarded(aws);
             }
             JsonNode close = request.get("admin-close");
             if (close != null && close.isTextual()) {
