@@ -20,6 +20,7 @@ import dev.switchboard.server.internal.client.ClientServices;
 import dev.switchboard.server.internal.client.ConnectionLimiter;
 import dev.switchboard.server.internal.client.ConnectionSweeper;
 import dev.switchboard.server.internal.cluster.LocalMember;
+import dev.switchboard.server.internal.function.CircuitBreakerInvoker;
 import dev.switchboard.server.internal.function.HttpFunctionInvokerFactory;
 import dev.switchboard.server.internal.journal.SqliteJournal;
 import dev.switchboard.server.internal.lifecycle.CleanupDispatcher;
@@ -29,6 +30,7 @@ import dev.switchboard.server.internal.lifecycle.CrashRecovery;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.metrics.CircuitMetrics;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
 import dev.switchboard.server.internal.push.PushServices;
@@ -325,23 +327,60 @@ public final class Gateway implements AutoCloseable {
                 RouteConfig route = config.routes().get(i);
                 boolean aws = route.isAws();
                 String key = "routes[" + i + (aws ? "].route-keys." : "].functions.");
+                List<FunctionInvokerFactory> routeFactories = signedFor(route, factories);
                 Map<String, FunctionInvoker> routeKeyFunctions = new LinkedHashMap<>();
                 route.routeKeys()
-                        .forEach((routeKey, target) ->
-                                routeKeyFunctions.put(routeKey, invoker(target, key + routeKey, factories, invokers)));
+                        .forEach((routeKey, target) -> routeKeyFunctions.put(
+                                routeKey,
+                                guarded(
+                                        route,
+                                        routeKey,
+                                        metrics,
+                                        invoker(target, key + routeKey, routeFactories, invokers))));
+                FunctionInvoker register =
+                        invoker(route.register(), key + (aws ? "$connect" : "register"), routeFactories, invokers);
+                FunctionInvoker transfer =
+                        invoker(route.transfer(), key + (aws ? "$default" : "transfer"), routeFactories, invokers);
+                FunctionInvoker cleanup =
+                        invoker(route.cleanup(), key + (aws ? "$disconnect" : "cleanup"), routeFactories, invokers);
                 routes.put(
                         route.path(),
                         new Route(
                                 route,
                                 dialect(route),
-                                invoker(route.register(), key + (aws ? "$connect" : "register"), factories, invokers),
-                                invoker(route.transfer(), key + (aws ? "$default" : "transfer"), factories, invokers),
-                                invoker(route.cleanup(), key + (aws ? "$disconnect" : "cleanup"), factories, invokers),
+                                guarded(route, "register", metrics, register),
+                                guarded(route, "transfer", metrics, transfer),
+                                guarded(route, "cleanup", metrics, cleanup),
                                 routeKeyFunctions,
                                 route.connectionLimits(config.limits()),
                                 metrics.route(route.path())));
             }
             return Map.copyOf(routes);
+        }
+
+        /** The factories of {@code route}'s functions: HTTP calls signed when it has a {@code signing-secret}. */
+        private static List<FunctionInvokerFactory> signedFor(
+                RouteConfig route, List<FunctionInvokerFactory> factories) {
+            if (route.signingSecret() == null) {
+                return factories;
+            }
+            return factories.stream()
+                    .map(factory -> factory instanceof HttpFunctionInvokerFactory http
+                            ? http.signedWith(route.signingSecret())
+                            : factory)
+                    .toList();
+        }
+
+        /** {@code invoker} behind the route's circuit breaker (unless it has none), with its meters. */
+        private @Nullable FunctionInvoker guarded(
+                RouteConfig route, String function, GatewayMetrics metrics, @Nullable FunctionInvoker invoker) {
+            if (invoker == null || !route.circuitBreaker().enabled()) {
+                return invoker;
+            }
+            CircuitBreakerInvoker breaker =
+                    new CircuitBreakerInvoker(invoker, route.circuitBreaker(), ticker, route.path() + " " + function);
+            CircuitMetrics.bind(metrics.registry(), route.path(), function, breaker);
+            return breaker;
         }
 
         private Dialect dialect(RouteConfig route) {

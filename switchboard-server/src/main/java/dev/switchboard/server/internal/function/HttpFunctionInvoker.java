@@ -27,6 +27,7 @@ final class HttpFunctionInvoker implements FunctionInvoker {
     private final @Nullable SslContext ssl;
     private final int maxConnectionsPerLoop;
     private final int maxResponseBytes;
+    private final @Nullable RequestSigner signer;
     private final ConcurrentHashMap<EventExecutor, HttpFunctionPool> pools = new ConcurrentHashMap<>();
 
     HttpFunctionInvoker(
@@ -35,8 +36,10 @@ final class HttpFunctionInvoker implements FunctionInvoker {
             Transport transport,
             @Nullable SslContext ssl,
             int maxConnectionsPerLoop,
-            int maxResponseBytes) {
+            int maxResponseBytes,
+            @Nullable RequestSigner signer) {
         this.target = target;
+        this.signer = signer;
         this.group = group;
         this.transport = transport;
         this.ssl = ssl;
@@ -69,7 +72,8 @@ final class HttpFunctionInvoker implements FunctionInvoker {
     }
 
     private HttpFunctionPool newPool(EventExecutor loop) {
-        return new HttpFunctionPool(target, (EventLoop) loop, transport, ssl, maxConnectionsPerLoop, maxResponseBytes);
+        return new HttpFunctionPool(
+                target, (EventLoop) loop, transport, ssl, maxConnectionsPerLoop, maxResponseBytes, signer);
     }
 
     @Override

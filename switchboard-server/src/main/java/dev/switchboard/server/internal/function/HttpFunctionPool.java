@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,8 @@ final class HttpFunctionPool {
     private final String hostHeader;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<PendingCall> waiting = new ArrayDeque<>();
+    private final @Nullable RequestSigner signer;
+    private final @Nullable Mac mac;
     private int open;
     private boolean closed;
 
@@ -76,9 +79,12 @@ final class HttpFunctionPool {
             Transport transport,
             @Nullable SslContext ssl,
             int maxConnections,
-            int maxResponseBytes) {
+            int maxResponseBytes,
+            @Nullable RequestSigner signer) {
         this.target = target;
         this.loop = loop;
+        this.signer = signer;
+        this.mac = signer == null ? null : signer.newMac();
         this.maxConnections = maxConnections;
         String host = target.uri().getHost();
         this.hostHeader = target.uri().getPort() == -1 ? host : host + ":" + target.port();
@@ -114,6 +120,9 @@ final class HttpFunctionPool {
             return;
         }
         PendingCall call = new PendingCall(invocation, body, result);
+        if (signer != null && mac != null) {
+            call.signature = signer.sign(mac, body);
+        }
         if (closed) {
             call.complete(new FunctionResult.Failure("the gateway is stopping"));
             return;
@@ -198,6 +207,11 @@ final class HttpFunctionPool {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, call.body.readableBytes())
                 .set(HttpHeaderNames.USER_AGENT, "switchboard")
                 .set("X-Switchboard-Request-Id", call.invocation.requestId());
+        if (call.signature != null) {
+            request.headers()
+                    .set(RequestSigner.TIMESTAMP_HEADER, call.signature.timestamp())
+                    .set(RequestSigner.SIGNATURE_HEADER, call.signature.value());
+        }
         channel.writeAndFlush(request).addListener(written -> {
             if (!written.isSuccess()) {
                 channel.close();

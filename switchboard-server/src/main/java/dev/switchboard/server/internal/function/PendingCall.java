@@ -20,6 +20,9 @@ final class PendingCall {
     @Nullable
     Channel channel;
 
+    /** The call's signature headers when its route signs calls; made once, kept across retries. */
+    RequestSigner.@Nullable Signature signature;
+
     int connectAttempts;
     int sendAttempts;
 
