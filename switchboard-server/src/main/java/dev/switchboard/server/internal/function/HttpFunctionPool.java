@@ -255,8 +255,9 @@ final class HttpFunctionPool {
             boolean staleKeepAlive = Boolean.TRUE.equals(channel.attr(REUSED).get()) && call.sendAttempts == 1;
             if (staleKeepAlive && !closed) {
                 // the function's server closed an idle connection as we reused it: the request
-                // did not reach the function, so it is safe to send again
-                dispatch(call);
+                // did not reach the function, so it is safe to send again, on a new connection
+                // (the server may have closed the other idle ones too, and this slot is free)
+                connect(call);
             } else {
                 String error = channel.attr(ERROR).get();
                 call.complete(new FunctionResult.Failure("connection to " + hostHeader + " closed before a response"
@@ -322,8 +323,17 @@ final class HttpFunctionPool {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            PendingCall call = ctx.channel().attr(CALL).getAndSet(null);
-            if (call != null) {
+            Channel channel = ctx.channel();
+            PendingCall call = channel.attr(CALL).get();
+            if (call != null
+                    && cause instanceof IOException
+                    && Boolean.TRUE.equals(channel.attr(REUSED).get())
+                    && call.sendAttempts == 1) {
+                // the function's server reset an idle connection as we reused it (it closed with
+                // our request unread): like a stale close, onClosed sends the request again
+                channel.attr(ERROR).set(cause.getMessage());
+            } else if (call != null) {
+                channel.attr(CALL).set(null);
                 call.complete(
                         new FunctionResult.Failure("call to " + target.spec() + " failed: " + cause.getMessage()));
             }
