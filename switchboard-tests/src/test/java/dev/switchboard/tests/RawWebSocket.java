@@ -38,6 +38,7 @@ final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private String key = "";
 
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -73,13 +74,23 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects and completes a real upgrade handshake on {@code path}, checking the accept key. */
     static RawWebSocket open(int port, String path) {
+        return startUpgrade(port, path).finishUpgrade();
+    }
+
+    /** Connects and sends an upgrade request, without waiting for the answer. */
+    static RawWebSocket startUpgrade(int port, String path) {
         RawWebSocket ws = connect(port);
-        String key = Base64.getEncoder().encodeToString(randomBytes(16));
-        ws.write(upgradeRequest(path, key).getBytes(StandardCharsets.US_ASCII));
-        HttpAnswer answer = ws.readHttpHead();
+        ws.key = Base64.getEncoder().encodeToString(randomBytes(16));
+        ws.write(upgradeRequest(path, ws.key).getBytes(StandardCharsets.US_ASCII));
+        return ws;
+    }
+
+    /** Reads the answer to {@link #startUpgrade}'s request: 101 with the right accept key. */
+    RawWebSocket finishUpgrade() {
+        HttpAnswer answer = readHttpHead();
         assertThat(answer.status()).as("upgrade answer: %s", answer.head()).isEqualTo(101);
         assertThat(answer.head()).containsIgnoringCase("Sec-WebSocket-Accept: " + acceptKey(key));
-        return ws;
+        return this;
     }
 
     /** A valid upgrade request for {@code path} with {@code key}. */
@@ -277,6 +288,16 @@ final class RawWebSocket implements AutoCloseable {
         byte[] bytes = new byte[count];
         ThreadLocalRandom.current().nextBytes(bytes);
         return bytes;
+    }
+
+    /** Drops the connection abruptly: SO_LINGER 0 makes the close send a TCP reset. */
+    void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (SocketException e) {
+            // already closed
+        }
+        close();
     }
 
     @Override
