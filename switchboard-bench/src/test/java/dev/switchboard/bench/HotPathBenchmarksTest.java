@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bench.jmh.EventEncodingBenchmark;
+import dev.switchboard.bench.jmh.JournalBenchmark;
 import dev.switchboard.bench.jmh.PushParsingBenchmark;
 import dev.switchboard.bench.jmh.TransferReplyBenchmark;
 import dev.switchboard.core.dialect.TransferOutcome;
@@ -32,5 +33,11 @@ class HotPathBenchmarksTest {
         assertThat(replies.readHttpReply()).isInstanceOf(TransferOutcome.Delivered.class);
         assertThat(((TransferOutcome.Delivered) replies.echoInProcess()).reply())
                 .isNotNull();
+
+        JournalBenchmark journal = new JournalBenchmark();
+        journal.batch = 64;
+        journal.setUp();
+        journal.recordAndForget(); // returns once the writer committed all 128 operations
+        journal.tearDown();
     }
 }

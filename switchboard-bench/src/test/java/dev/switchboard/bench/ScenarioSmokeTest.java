@@ -35,6 +35,18 @@ class ScenarioSmokeTest {
     }
 
     @Test
+    void stateDirOpensEveryConnectionWithAndWithoutTheJournal() throws IOException {
+        JsonNode report = run("state-dir", "--connections", "50", "--rounds", "1");
+        assertThat(report.path("runs")).hasSize(2);
+        for (JsonNode run : report.path("runs")) {
+            assertThat(run.path("operations").asLong()).isEqualTo(50);
+            assertThat(run.path("errors").asLong()).isZero();
+        }
+        assertThat(report.at("/parameters/journal/commits").asLong()).isPositive();
+        assertThat(report.at("/parameters/journal/recordsLeft").asLong()).isZero();
+    }
+
+    @Test
     void idleMeasuresHeapAndRssOfBothServers() throws IOException {
         JsonNode report = run("idle", "--connections", "40", "--steps", "2", "--settle", "0.2");
         assertThat(report.path("memory")).hasSize(4);

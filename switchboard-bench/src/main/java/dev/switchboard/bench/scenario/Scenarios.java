@@ -10,6 +10,7 @@ public final class Scenarios {
     public static List<Object> all() {
         return List.of(
                 new ConnectRateScenario(),
+                new StateDirScenario(),
                 new IdleScenario(),
                 new EchoInprocessScenario(),
                 new EchoHttpScenario(),

@@ -8,6 +8,7 @@ import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.function.FunctionTarget;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -47,6 +48,10 @@ public final class GatewayMain implements Callable<Integer> {
     @Nullable
     String cleanup;
 
+    @Option(names = "--state-dir", description = "Record connections in this directory (state-dir).")
+    @Nullable
+    Path stateDir;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new GatewayMain()).execute(args));
     }
@@ -71,6 +76,7 @@ public final class GatewayMain implements Callable<Integer> {
                         .maxConnectionsPerIp(MAX_CONNECTIONS)
                         .build())
                 .route(route.build())
+                .stateDir(stateDir)
                 .build();
         GatewayConfig config = draft.toBuilder()
                 .push(draft.push().withListen(new HostPort("127.0.0.1", pushPort)))
