@@ -48,7 +48,7 @@ class ConfigErrorsTest {
             assertRejected(
                     ROUTE + "lissen: 0.0.0.0:8080\n",
                     "lissen: unknown key (expected one of: cleanup-retry-for, cluster, limits, listen, node-id,"
-                            + " push, routes, runtimes, shutdown-timeout, tls)");
+                            + " push, routes, runtimes, shutdown-timeout, state-dir, tls)");
         }
 
         @Test
