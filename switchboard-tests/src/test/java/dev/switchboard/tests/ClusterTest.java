@@ -333,6 +333,7 @@ class ClusterTest {
                   listen: 127.0.0.1:0
                 limits:
                   max-connections-per-ip: 5000
+                  connect-rate-per-ip: 100000
                 cluster:
                   redis: %s
                   heartbeat-interval: %dms

@@ -115,7 +115,10 @@ class GroupsTest {
     @Test
     void groupPushReachesEachOfAThousandMembersExactlyOnceAndExcludeLeavesOutExactlyTheListed() {
         start(GatewayConfig.builder()
-                .limits(LimitsConfig.builder().maxConnectionsPerIp(2000).build()));
+                .limits(LimitsConfig.builder()
+                        .maxConnectionsPerIp(2000)
+                        .connectRatePerIp(100_000)
+                        .build()));
         List<Client> members = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             members.add(connect("/chat?groups=lobby"));
@@ -363,7 +366,8 @@ class GroupsTest {
 
     @Test
     void pagingWhileConnectionsComeAndGoReturnsEveryStayingConnectionOnce() {
-        start(GatewayConfig.builder());
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().connectRatePerIp(100_000).build()));
         List<Client> initial = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             initial.add(connect("/chat"));

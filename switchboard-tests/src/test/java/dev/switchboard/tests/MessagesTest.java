@@ -104,7 +104,10 @@ class MessagesTest {
 
     @Test
     void tenThousandMessagesOnOneConnectionArriveInOrder() {
-        gateway = TestGateway.start(route().build());
+        // a burst far above the default message rate: backpressure, not the rate limit, is under test
+        gateway = TestGateway.start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().messageRate(1_000_000).build())
+                .route(route().build()));
         int count = 10_000;
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
@@ -125,7 +128,10 @@ class MessagesTest {
     @Test
     void aThousandConcurrentConnectionsLoseAndDuplicateNothing() {
         functions.on("/transfer", MessagesTest::echoReply);
-        gateway = TestGateway.start(route().build());
+        // every client comes from 127.0.0.1, faster than the default connect rate per IP
+        gateway = TestGateway.start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().connectRatePerIp(100_000).build())
+                .route(route().build()));
         int connections = 1000;
         int perConnection = 5;
 

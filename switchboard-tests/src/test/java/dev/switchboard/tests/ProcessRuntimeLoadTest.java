@@ -3,6 +3,7 @@ package dev.switchboard.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.config.GatewayConfig;
+import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.config.RuntimesConfig;
 import dev.switchboard.core.function.FunctionTarget.Language;
@@ -36,6 +37,7 @@ class ProcessRuntimeLoadTest {
         int perConnection = 25;
         gateway = TestGateway.start(GatewayConfig.builder()
                 .runtimes(RuntimesConfig.builder().workers(4).build())
+                .limits(LimitsConfig.builder().connectRatePerIp(100_000).build())
                 .route(RouteConfig.builder("/chat")
                         .transfer(Handlers.lifecycle(Language.PYTHON, "transfer"))
                         .build()));
