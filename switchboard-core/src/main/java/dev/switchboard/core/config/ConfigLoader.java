@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -211,6 +212,7 @@ public final class ConfigLoader {
                 .connectRatePerIp(node.integer("connect-rate-per-ip", LimitsConfig.DEFAULT_CONNECT_RATE_PER_IP, 1, max))
                 .messageRate(node.integer("message-rate", LimitsConfig.DEFAULT_MESSAGE_RATE, 1, max))
                 .allowedOrigins(origins(node))
+                .trustedProxies(trustedProxies(node))
                 .build();
         node.finish();
         return limits;
@@ -227,6 +229,18 @@ public final class ConfigLoader {
             }
         }
         return origins;
+    }
+
+    private static List<AddressBlock> trustedProxies(ConfigNode node) {
+        List<AddressBlock> blocks = new ArrayList<>();
+        for (String text : node.strings("trusted-proxies")) {
+            try {
+                blocks.add(AddressBlock.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw node.error("trusted-proxies", e.getMessage());
+            }
+        }
+        return blocks;
     }
 
     private static RouteConfig readRoute(ConfigNode node) {

@@ -25,10 +25,12 @@ public record LimitsConfig(
         SlowConsumerPolicy slowConsumer,
         int connectRatePerIp,
         int messageRate,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        List<AddressBlock> trustedProxies) {
 
     public LimitsConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
@@ -77,7 +79,8 @@ public record LimitsConfig(
                 .slowConsumer(slowConsumer)
                 .connectRatePerIp(connectRatePerIp)
                 .messageRate(messageRate)
-                .allowedOrigins(allowedOrigins);
+                .allowedOrigins(allowedOrigins)
+                .trustedProxies(trustedProxies);
     }
 
     /** Builds {@link LimitsConfig}; every setter has the YAML key of the same name in kebab-case. */
@@ -100,6 +103,7 @@ public record LimitsConfig(
         private int connectRatePerIp = DEFAULT_CONNECT_RATE_PER_IP;
         private int messageRate = DEFAULT_MESSAGE_RATE;
         private List<String> allowedOrigins = List.of();
+        private List<AddressBlock> trustedProxies = List.of();
 
         private Builder() {}
 
@@ -228,6 +232,18 @@ public record LimitsConfig(
             return this;
         }
 
+        /**
+         * The load balancers and proxies in front of the gateway. A handshake whose TCP peer lies
+         * in one of these blocks is taken to come from the last address in its
+         * {@code X-Forwarded-For} header that is not itself a trusted proxy: the per-IP limits
+         * count that address and events carry it as the source IP. Empty (the default): the TCP
+         * peer is the client, and {@code X-Forwarded-For} is ignored (anyone can write it).
+         */
+        public Builder trustedProxies(List<AddressBlock> value) {
+            this.trustedProxies = value;
+            return this;
+        }
+
         public LimitsConfig build() {
             return new LimitsConfig(
                     maxConnections,
@@ -247,7 +263,8 @@ public record LimitsConfig(
                     slowConsumer,
                     connectRatePerIp,
                     messageRate,
-                    allowedOrigins);
+                    allowedOrigins,
+                    trustedProxies);
         }
     }
 }

@@ -88,7 +88,7 @@ class ConfigErrorsTest {
                             + " inbound-queue-messages, max-connections, max-connections-per-ip,"
                             + " max-context-bytes, max-groups-per-connection, max-header-bytes, max-lifetime,"
                             + " max-message-bytes, message-rate, outbound-buffer-bytes, ping-interval,"
-                            + " slow-consumer)");
+                            + " slow-consumer, trusted-proxies)");
         }
 
         @Test

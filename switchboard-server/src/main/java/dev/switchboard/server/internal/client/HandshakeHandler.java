@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -161,7 +160,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (services.draining().get()) {
             throw new SwitchboardException(ErrorCode.UNAVAILABLE, "the node is shutting down");
         }
-        String ip = remoteIp(channel);
+        String ip = ClientAddress.resolve(channel, headers, services.limits().trustedProxies());
         switch (services.limiter().tryAcquire(ip, services.ticker().nanoTime())) {
             case ADDRESS_TOO_FAST ->
                 throw new SwitchboardException(
@@ -191,9 +190,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     static String remoteIp(Channel channel) {
-        if (channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null) {
-            return address.getAddress().getHostAddress();
-        }
-        return "unknown";
+        return ClientAddress.peer(channel);
     }
 }

@@ -71,7 +71,7 @@ final class Registration {
         this.route = route;
         this.connectionId = connectionId;
         this.services = services;
-        this.sourceIp = HandshakeHandler.remoteIp(ctx.channel());
+        this.sourceIp = ClientAddress.of(ctx.channel());
     }
 
     void start() {
