@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code switchboard serve}: runs a node until SIGTERM or Ctrl-C, then drains it (closes every
- * connection with 1001, delivers their cleanups within {@code shutdown-timeout}) and exits 0.
+ * connection with 1001, or 1012 with {@code shutdown-close-code: 1012}, delivers their cleanups
+ * within {@code shutdown-timeout}) and exits 0.
  */
 @Command(
         name = "serve",

@@ -51,7 +51,9 @@ public enum ErrorCode {
     /** The cluster backplane is unreachable. */
     BACKPLANE_UNAVAILABLE(503, 5030),
     /** The node holds as many connections as it may, or is shutting down. */
-    UNAVAILABLE(503, 5031);
+    UNAVAILABLE(503, 5031),
+    /** The route holds as many connections as its {@code max-connections} allows on this node. */
+    ROUTE_FULL(503, 5032);
 
     private final int httpStatus;
     private final int errNo;

@@ -30,6 +30,7 @@ import dev.switchboard.server.internal.lifecycle.CrashRecovery;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.lifecycle.RouteCapacity;
 import dev.switchboard.server.internal.metrics.CircuitMetrics;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
@@ -64,13 +65,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A Switchboard node: the client WebSocket listener and the push listener, on one group of
  * event loops. {@link #start} binds both; {@link #close} drains gracefully: it stops accepting,
- * closes every connection with 1001, waits (up to {@code shutdown-timeout}) for their cleanups,
- * then releases everything.
+ * closes every connection with 1001 (or 1012 with {@code shutdown-close-code: 1012}), lets the
+ * transfer invocations in flight and the messages already received finish, waits (up to
+ * {@code shutdown-timeout}) for the cleanups that follow them, then releases everything.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-    private static final CloseCause SHUTDOWN =
-            new CloseCause(CloseCause.GOING_AWAY, "server shutting down", ClosedBy.SHUTDOWN);
 
     private final GatewayConfig config;
     private final EventLoopGroup group;
@@ -159,8 +159,9 @@ public final class Gateway implements AutoCloseable {
         Duration timeout = config.shutdownTimeout();
         services.cleanup().giveUpAfter(services.ticker().nanoTime() + timeout.toNanos());
         int open = services.registry().size();
+        CloseCause shutdown = shutdownCause(config.shutdownCloseCode());
         for (LiveConnection connection : new ArrayList<>(services.registry().all())) {
-            connection.close(SHUTDOWN);
+            connection.close(shutdown);
         }
         long givenUpBefore = services.cleanup().givenUp();
         boolean quiet = awaitCleanups(started + timeout.toNanos());
@@ -186,6 +187,13 @@ public final class Gateway implements AutoCloseable {
         invokers.forEach(FunctionInvoker::close);
         services.metrics().close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** 1012 tells clients the service restarts (reconnect); 1001 that it goes away. */
+    private static CloseCause shutdownCause(int code) {
+        return code == CloseCause.SERVICE_RESTART
+                ? new CloseCause(CloseCause.SERVICE_RESTART, "service restart", ClosedBy.SHUTDOWN)
+                : new CloseCause(CloseCause.GOING_AWAY, "server shutting down", ClosedBy.SHUTDOWN);
     }
 
     private boolean awaitCleanups(long deadlineNanos) {
@@ -353,6 +361,7 @@ public final class Gateway implements AutoCloseable {
                                 guarded(route, "cleanup", metrics, cleanup),
                                 routeKeyFunctions,
                                 route.connectionLimits(config.limits()),
+                                new RouteCapacity(route.maxConnections()),
                                 metrics.route(route.path())));
             }
             return Map.copyOf(routes);

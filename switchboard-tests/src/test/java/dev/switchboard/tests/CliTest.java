@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.json.Json;
 import dev.switchboard.testkit.StubFunctionServer;
+import dev.switchboard.testkit.StubFunctionServer.StubResponse;
 import dev.switchboard.testkit.WsClient;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +33,8 @@ class CliTest {
     private static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(ws://\\S+)");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern PUSH_URL = Pattern.compile("push API listens on\\s+(http://\\S+)/push");
 
     @TempDir
     Path dir;
@@ -156,6 +165,127 @@ class CliTest {
     }
 
     @Test
+    void sigtermWithShutdownCloseCode1012FinishesTheTransferInFlightBeforeTheCleanup() throws Exception {
+        CountDownLatch transferMayAnswer = new CountDownLatch(1);
+        List<String> calls = new CopyOnWriteArrayList<>();
+        try (StubFunctionServer functions = StubFunctionServer.start()) {
+            functions.on("/transfer", event -> {
+                String data = event.at("/websocket/data").asText();
+                if (data.equals("slow")) {
+                    awaitQuietly(transferMayAnswer);
+                }
+                calls.add("transfer " + data + " answered");
+                return StubResponse.ok();
+            });
+            functions.on("/cleanup", event -> {
+                calls.add("cleanup");
+                return StubResponse.ok();
+            });
+            Path config = dir.resolve("restart.yaml");
+            Files.writeString(config, """
+                    listen: 127.0.0.1:0
+                    push:
+                      listen: 127.0.0.1:0
+                    shutdown-close-code: 1012
+                    shutdown-timeout: 60s
+                    routes:
+                      - path: /chat
+                        functions:
+                          transfer: %s
+                          cleanup: %s
+                        timeouts: {transfer: 60s}
+                    """.formatted(functions.url("/transfer"), functions.url("/cleanup")));
+            Process process = run("serve", "--config", config.toString());
+            WsClient client = WsClient.open(clientUrl(process, "/chat"));
+            client.sendText("slow").sendText("queued");
+            // both messages are in the gateway: one at the (held) transfer function, one queued behind it
+            await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 1);
+            URI connections = URI.create(pushUrl(process) + "/connections");
+            await().atMost(WAIT)
+                    .until(() -> Json.mapper()
+                                    .readTree(get(connections))
+                                    .at("/connections/0/messagesIn")
+                                    .asInt()
+                            == 2);
+
+            process.destroy(); // SIGTERM
+
+            WsClient.Closed closed = client.awaitClose(WAIT);
+            assertThat(closed.code()).isEqualTo(1012);
+            assertThat(closed.reason()).isEqualTo("service restart");
+            // the client has been told to reconnect; the node still drains what it received
+            assertThat(process.isAlive()).isTrue();
+            assertThat(functions.received("/cleanup")).isEmpty();
+
+            transferMayAnswer.countDown();
+
+            assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+            assertThat(calls).containsExactly("transfer slow answered", "transfer queued answered", "cleanup");
+            JsonNode cleanup = functions.received("/cleanup").get(0);
+            assertThat(cleanup.get("closeCode").asInt()).isEqualTo(1012);
+            assertThat(cleanup.get("closeReason").asText()).isEqualTo("service restart");
+            assertThat(cleanup.get("closedBy").asText()).isEqualTo("shutdown");
+        } finally {
+            transferMayAnswer.countDown();
+        }
+    }
+
+    @Test
+    void sigtermExitsAfterShutdownTimeoutEvenWhileATransferHangs() throws Exception {
+        CountDownLatch transferMayAnswer = new CountDownLatch(1);
+        try (StubFunctionServer functions = StubFunctionServer.start()) {
+            functions.on("/transfer", event -> {
+                awaitQuietly(transferMayAnswer);
+                return StubResponse.ok();
+            });
+            Path config = dir.resolve("hang.yaml");
+            Files.writeString(config, """
+                    listen: 127.0.0.1:0
+                    push:
+                      listen: 127.0.0.1:0
+                    shutdown-timeout: 2s
+                    routes:
+                      - path: /chat
+                        functions:
+                          transfer: %s
+                          cleanup: %s
+                        timeouts: {transfer: 10m}
+                    """.formatted(functions.url("/transfer"), functions.url("/cleanup")));
+            Process process = run("serve", "--config", config.toString());
+            WsClient client = WsClient.open(clientUrl(process, "/chat"));
+            client.sendText("never answered");
+            await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 1);
+
+            process.destroy(); // SIGTERM
+
+            assertThat(client.awaitClose(WAIT).code()).isEqualTo(1001);
+            // the transfer function still holds its call: the node gave up waiting at shutdown-timeout
+            assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(transferMayAnswer.getCount()).isOne();
+            assertThat(process.exitValue()).isZero();
+            assertThat(stdout(process))
+                    .anyMatch(line ->
+                            line.contains("stopped after shutdown-timeout (PT2S): 1 connections still draining"));
+        } finally {
+            transferMayAnswer.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(2 * WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String get(URI uri) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    @Test
     void jsonLogLinesParseAndCarryTheConnectionId() throws Exception {
         Process process =
                 run("serve", "--log-format", "json", "--listen", "127.0.0.1:0", "--push-listen", "127.0.0.1:0");
@@ -187,6 +317,20 @@ class CliTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(closed.get("kvpList").toString()).contains("\"conn\":\"").contains("\"route\":\"/echo\"");
+    }
+
+    /** Waits until the banner in stdout names the push API, and returns its base URL. */
+    private String pushUrl(Process process) {
+        String url = await().atMost(WAIT)
+                .until(
+                        () -> stdout(process).stream()
+                                .map(PUSH_URL::matcher)
+                                .filter(Matcher::find)
+                                .map(matcher -> matcher.group(1))
+                                .findFirst()
+                                .orElse(null),
+                        found -> found != null);
+        return url.replace("localhost", "127.0.0.1");
     }
 
     /** Waits until the banner in stdout names the client URL of {@code path}. */

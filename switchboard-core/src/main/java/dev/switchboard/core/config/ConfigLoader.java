@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String SHUTDOWN_CLOSE_CODES = "1001 (going away) or 1012 (service restart)";
 
     private ConfigLoader() {}
 
@@ -74,6 +75,11 @@ public final class ConfigLoader {
         builder.limits(root.object("limits").map(ConfigLoader::readLimits).orElse(LimitsConfig.defaults()));
         builder.shutdownTimeout(
                 root.duration("shutdown-timeout", GatewayConfig.DEFAULT_SHUTDOWN_TIMEOUT, Duration.ofMillis(1)));
+        builder.shutdownCloseCode(root.parsed(
+                "shutdown-close-code",
+                GatewayConfig.DEFAULT_SHUTDOWN_CLOSE_CODE,
+                SHUTDOWN_CLOSE_CODES,
+                ConfigLoader::shutdownCloseCode));
         builder.cleanupRetryFor(
                 root.duration("cleanup-retry-for", GatewayConfig.DEFAULT_CLEANUP_RETRY_FOR, Duration.ofMillis(1)));
         builder.routes(
@@ -87,6 +93,19 @@ public final class ConfigLoader {
         builder.stateDir(root.parsed("state-dir", null, "a directory path", Path::of));
         root.finish();
         return builder.build();
+    }
+
+    private static Integer shutdownCloseCode(String text) {
+        int code;
+        try {
+            code = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' (expected: " + SHUTDOWN_CLOSE_CODES + ")");
+        }
+        if (!GatewayConfig.SHUTDOWN_CLOSE_CODES.contains(code)) {
+            throw new IllegalArgumentException(code + " (expected: " + SHUTDOWN_CLOSE_CODES + ")");
+        }
+        return code;
     }
 
     private static @Nullable ClusterConfig readCluster(ConfigNode node) {
@@ -308,6 +327,7 @@ public final class ConfigLoader {
         route.maxFrameBytes(node.parsed("max-frame-bytes", null, Units.SIZE_FORM, s -> sizeIn(s, 1, max)));
         route.idleTimeout(node.parsed("idle-timeout", null, Units.DURATION_FORM, s -> durationOf(s, ms)));
         route.maxLifetime(node.parsed("max-lifetime", null, Units.DURATION_FORM, s -> durationOf(s, ms)));
+        route.maxConnections(node.optionalInteger("max-connections", 1, max));
     }
 
     private static Integer sizeIn(String text, long min, long max) {

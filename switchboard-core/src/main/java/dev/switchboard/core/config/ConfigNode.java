@@ -84,6 +84,13 @@ final class ConfigNode {
         return (int) checkRange(key, value, min, max, Long.toString(value));
     }
 
+    /** An integer in {@code [min, max]}, or null when the key is absent. */
+    @Nullable
+    Integer optionalInteger(String key, int min, int max) {
+        Long value = scalar(key, null, "an integer", Long::parseLong);
+        return value == null ? null : (int) checkRange(key, value, min, max, Long.toString(value));
+    }
+
     int size(String key, long fallback, long min, long max) {
         long value = scalar(key, fallback, Units.SIZE_FORM, Units::size);
         return (int) checkRange(key, value, min, max, Long.toString(value));

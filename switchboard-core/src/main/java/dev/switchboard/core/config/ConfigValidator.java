@@ -49,6 +49,10 @@ final class ConfigValidator {
         validateLimits(config.limits());
         validateRuntimes(config.runtimes());
         positive("shutdown-timeout", config.shutdownTimeout());
+        if (!GatewayConfig.SHUTDOWN_CLOSE_CODES.contains(config.shutdownCloseCode())) {
+            throw new ConfigException("shutdown-close-code: " + config.shutdownCloseCode()
+                    + " (expected: 1001 (going away) or 1012 (service restart))");
+        }
         positive("cleanup-retry-for", config.cleanupRetryFor());
         validateStateDir(config);
         if (config.routes().isEmpty()) {
@@ -141,6 +145,9 @@ final class ConfigValidator {
         }
         if (route.maxLifetime() != null) {
             positive(key + ".max-lifetime", route.maxLifetime());
+        }
+        if (route.maxConnections() != null) {
+            positive(key + ".max-connections", route.maxConnections());
         }
     }
 

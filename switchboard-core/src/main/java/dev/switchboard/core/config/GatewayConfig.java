@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param push the push listener
  * @param limits client connection limits
  * @param shutdownTimeout how long a graceful stop waits for cleanups before giving up
+ * @param shutdownCloseCode the close code a graceful stop closes connections with: 1001 (going
+ *     away) or 1012 (service restart: reconnect, another node or this one once restarted)
  * @param cleanupRetryFor how long a failing cleanup is retried before it is given up and logged
  * @param routes the WebSocket endpoints
  * @param runtimes the local process runtimes for {@code python:} and {@code node:} functions
@@ -28,6 +30,7 @@ public record GatewayConfig(
         PushConfig push,
         LimitsConfig limits,
         Duration shutdownTimeout,
+        int shutdownCloseCode,
         Duration cleanupRetryFor,
         List<RouteConfig> routes,
         RuntimesConfig runtimes,
@@ -37,6 +40,11 @@ public record GatewayConfig(
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** 1001 going away: the close code of a graceful stop unless {@code shutdown-close-code} says 1012. */
+    public static final int DEFAULT_SHUTDOWN_CLOSE_CODE = 1001;
+    /** The close codes {@code shutdown-close-code} allows: 1001 (going away) and 1012 (service restart). */
+    public static final List<Integer> SHUTDOWN_CLOSE_CODES = List.of(1001, 1012);
+
     public static final Duration DEFAULT_CLEANUP_RETRY_FOR = Duration.ofHours(1);
 
     public GatewayConfig {
@@ -55,6 +63,7 @@ public record GatewayConfig(
                 .push(push)
                 .limits(limits)
                 .shutdownTimeout(shutdownTimeout)
+                .shutdownCloseCode(shutdownCloseCode)
                 .cleanupRetryFor(cleanupRetryFor)
                 .routes(routes)
                 .runtimes(runtimes)
@@ -70,6 +79,7 @@ public record GatewayConfig(
         private PushConfig push = PushConfig.defaults();
         private LimitsConfig limits = LimitsConfig.defaults();
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int shutdownCloseCode = DEFAULT_SHUTDOWN_CLOSE_CODE;
         private Duration cleanupRetryFor = DEFAULT_CLEANUP_RETRY_FOR;
         private List<RouteConfig> routes = List.of();
         private RuntimesConfig runtimes = RuntimesConfig.defaults();
@@ -101,6 +111,16 @@ public record GatewayConfig(
 
         public Builder shutdownTimeout(Duration value) {
             this.shutdownTimeout = value;
+            return this;
+        }
+
+        /**
+         * The close code a graceful stop sends every connection: 1001 going away (the default) or
+         * 1012 service restart, which tells clients to reconnect (to another node, or to this one
+         * once it is back).
+         */
+        public Builder shutdownCloseCode(int value) {
+            this.shutdownCloseCode = value;
             return this;
         }
 
@@ -161,6 +181,7 @@ public record GatewayConfig(
                     push,
                     limits,
                     shutdownTimeout,
+                    shutdownCloseCode,
                     cleanupRetryFor,
                     routes,
                     runtimes,

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code signingSecret}, when set, makes every HTTP function call of the route carry an
  * HMAC-SHA256 signature (see {@link Builder#signingSecret}); {@code circuitBreaker} guards each
- * of its functions.
+ * of its functions. {@code maxConnections}, when set, caps the route's open connections on this
+ * node (see {@link Builder#maxConnections}).
  */
 public record RouteConfig(
         String path,
@@ -46,7 +47,8 @@ public record RouteConfig(
         @Nullable Duration idleTimeout,
         @Nullable Duration maxLifetime,
         @Nullable String signingSecret,
-        CircuitBreakerConfig circuitBreaker) {
+        CircuitBreakerConfig circuitBreaker,
+        @Nullable Integer maxConnections) {
 
     /** The Tencent Cloud API Gateway dialect. */
     public static final String TENCENT = "tencent";
@@ -129,7 +131,8 @@ public record RouteConfig(
                 .idleTimeout(idleTimeout)
                 .maxLifetime(maxLifetime)
                 .signingSecret(signingSecret)
-                .circuitBreaker(circuitBreaker);
+                .circuitBreaker(circuitBreaker)
+                .maxConnections(maxConnections);
     }
 
     /** Builds {@link RouteConfig}. */
@@ -161,6 +164,7 @@ public record RouteConfig(
         private @Nullable Duration maxLifetime;
         private @Nullable String signingSecret;
         private CircuitBreakerConfig circuitBreaker = CircuitBreakerConfig.defaults();
+        private @Nullable Integer maxConnections;
 
         private Builder(String path) {
             this.path = path;
@@ -360,6 +364,17 @@ public record RouteConfig(
             return this;
         }
 
+        /**
+         * Open connections this route may hold on this node (default none: only
+         * {@code limits.max-connections} applies). Counted from the upgrade request, registration
+         * included, until the socket closes; past it a handshake is refused with HTTP 503
+         * (errNo 5032) before the registration function is called.
+         */
+        public Builder maxConnections(@Nullable Integer value) {
+            this.maxConnections = value;
+            return this;
+        }
+
         public RouteConfig build() {
             boolean aws = AWS.equals(dialect);
             return new RouteConfig(
@@ -389,7 +404,8 @@ public record RouteConfig(
                     idleTimeout,
                     maxLifetime,
                     signingSecret,
-                    circuitBreaker);
+                    circuitBreaker,
+                    maxConnections);
         }
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigErrorsTest {
     /** The keys a route may have, as the unknown-key error lists them. */
     private static final String ROUTE_KEYS = "api-id, binary-frames, circuit-breaker, dialect, domain-name,"
-            + " functions, idle-timeout, max-frame-bytes, max-in-flight, max-lifetime, max-message-bytes,"
+            + " functions, idle-timeout, max-connections, max-frame-bytes, max-in-flight, max-lifetime,"
+            + " max-message-bytes,"
             + " on-transfer-error, path, permessage-deflate, route-keys, route-response, route-selection-expression,"
             + " service-id, signing-secret, stage, subprotocols, timeouts, transfer-action";
 
@@ -48,7 +49,7 @@ class ConfigErrorsTest {
             assertRejected(
                     ROUTE + "lissen: 0.0.0.0:8080\n",
                     "lissen: unknown key (expected one of: cleanup-retry-for, cluster, limits, listen, node-id,"
-                            + " push, routes, runtimes, shutdown-timeout, state-dir, tls)");
+                            + " push, routes, runtimes, shutdown-close-code, shutdown-timeout, state-dir, tls)");
         }
 
         @Test
@@ -226,6 +227,43 @@ class ConfigErrorsTest {
         void aboveTheKeysMaximum() {
             assertRejected(route("max-in-flight: 2000"), "routes[0].max-in-flight: 2000 (expected: 1 to 1024)");
             assertRejected(route("max-in-flight: 0"), "routes[0].max-in-flight: 0 (expected: 1 to 1024)");
+        }
+
+        @Test
+        void routeMaxConnectionsIsAtLeastOne() {
+            assertRejected(route("max-connections: 0"), "routes[0].max-connections: 0 (expected: 1 to 2147483647)");
+            assertRejected(route("max-connections: -3"), "routes[0].max-connections: -3 (expected: 1 to 2147483647)");
+            assertRejected(
+                    route("max-connections: 99999999999"),
+                    "routes[0].max-connections: 99999999999 (expected: 1 to 2147483647)");
+            assertRejected(route("max-connections: lots"), "routes[0].max-connections: 'lots' (expected: an integer)");
+            assertRejected(route("max-connections: [5]"), "routes[0].max-connections: [5] (expected: an integer)");
+        }
+
+        @Test
+        void routeMaxConnectionsBuiltInCodeIsCheckedToo() {
+            assertThatThrownBy(() -> GatewayConfig.builder()
+                            .route(RouteConfig.builder("/chat")
+                                    .maxConnections(0)
+                                    .build())
+                            .build())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("routes[0].max-connections: 0 (expected: > 0)");
+        }
+
+        @Test
+        void shutdownCloseCodeIsGoingAwayOrServiceRestart() {
+            String expected = " (expected: 1001 (going away) or 1012 (service restart))";
+            assertRejected(ROUTE + "shutdown-close-code: 1000\n", "shutdown-close-code: 1000" + expected);
+            assertRejected(ROUTE + "shutdown-close-code: 4000\n", "shutdown-close-code: 4000" + expected);
+            assertRejected(ROUTE + "shutdown-close-code: restart\n", "shutdown-close-code: 'restart'" + expected);
+            assertRejected(ROUTE + "shutdown-close-code: 1012.5\n", "shutdown-close-code: '1012.5'" + expected);
+            assertThatThrownBy(() -> GatewayConfig.builder()
+                            .route(RouteConfig.builder("/chat").build())
+                            .shutdownCloseCode(1011)
+                            .build())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("shutdown-close-code: 1011" + expected);
         }
 
         @Test

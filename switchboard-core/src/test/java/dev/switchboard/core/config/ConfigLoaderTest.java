@@ -98,6 +98,7 @@ class ConfigLoaderTest {
 
         assertThat(config.listen()).isEqualTo(GatewayConfig.DEFAULT_LISTEN);
         assertThat(config.shutdownTimeout()).isEqualTo(GatewayConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+        assertThat(config.shutdownCloseCode()).isEqualTo(1001);
         assertThat(config.cleanupRetryFor()).isEqualTo(GatewayConfig.DEFAULT_CLEANUP_RETRY_FOR);
         assertThat(config.push()).isEqualTo(PushConfig.defaults());
         assertThat(config.push().listen()).isEqualTo(PushConfig.DEFAULT_LISTEN);
@@ -120,6 +121,7 @@ class ConfigLoaderTest {
         assertThat(route.permessageDeflate()).isFalse();
         assertThat(route.onTransferError()).isEqualTo(OnTransferError.CLOSE);
         assertThat(route.maxInFlight()).isEqualTo(RouteConfig.DEFAULT_MAX_IN_FLIGHT);
+        assertThat(route.maxConnections()).as("no limit of the route's own").isNull();
     }
 
     @Test
@@ -159,6 +161,7 @@ class ConfigLoaderTest {
                 node-id: gw-1
                 listen: 127.0.0.1:9090
                 shutdown-timeout: 30s
+                shutdown-close-code: 1012
                 cleanup-retry-for: 2h
                 push:
                   listen: 0.0.0.0:9091
@@ -186,6 +189,7 @@ class ConfigLoaderTest {
                     permessage-deflate: true
                     on-transfer-error: ignore
                     max-in-flight: 4
+                    max-connections: 500
                     functions:
                       transfer: java:com.example.Chat#transfer
                     timeouts: {transfer: 2m}
@@ -195,6 +199,7 @@ class ConfigLoaderTest {
         assertThat(config.nodeId()).isEqualTo("gw-1");
         assertThat(config.listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.shutdownCloseCode()).isEqualTo(1012);
         assertThat(config.cleanupRetryFor()).isEqualTo(Duration.ofHours(2));
         assertThat(config.push()).isEqualTo(new PushConfig(new HostPort("0.0.0.0", 9091), "t0k3n", 64 * 1024));
         assertThat(config.limits())
@@ -222,6 +227,7 @@ class ConfigLoaderTest {
                         .permessageDeflate(true)
                         .onTransferError(OnTransferError.IGNORE)
                         .maxInFlight(4)
+                        .maxConnections(500)
                         .transfer(new FunctionTarget.Java("com.example.Chat", "transfer"))
                         .transferTimeout(Duration.ofMinutes(2))
                         .build());

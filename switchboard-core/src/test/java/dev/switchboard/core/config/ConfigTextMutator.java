@@ -43,6 +43,7 @@ final class ConfigTextMutator {
             node-id: edge-1
             listen: :8080
             shutdown-timeout: 20s
+            shutdown-close-code: 1012
             cleanup-retry-for: 1h
             push:
               listen: 0.0.0.0:8081
@@ -77,6 +78,7 @@ final class ConfigTextMutator {
                 max-frame-bytes: 16KiB
                 idle-timeout: 5m
                 max-lifetime: 1d
+                max-connections: 5000
                 functions:
                   register: java:com.example.Chat#register
                   transfer: python:functions/transfer.py:main_handler

@@ -112,6 +112,7 @@ final class ConfigTrees {
         route.put("max-frame-bytes", SIZE);
         route.put("idle-timeout", DURATION);
         route.put("max-lifetime", DURATION);
+        route.put("max-connections", INT);
         route.put("functions", Map.of("register", TARGET, "transfer", TARGET, "cleanup", TARGET));
         route.put(
                 "route-keys",
@@ -164,6 +165,7 @@ final class ConfigTrees {
                         DURATION));
         SCHEMA.put("limits", limits);
         SCHEMA.put("shutdown-timeout", DURATION);
+        SCHEMA.put("shutdown-close-code", new Pool(List.of(1001, 1012, "1012"), List.of(1000, 1011, 4000, "restart")));
         SCHEMA.put("cleanup-retry-for", DURATION);
         SCHEMA.put("routes", List.of(route));
         SCHEMA.put(

@@ -6,6 +6,7 @@ import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.server.StaticContent;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.lifecycle.RouteCapacity;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the upgrade request of a new client socket: finds the route (404 otherwise), checks that
- * it is a WebSocket version 13 upgrade, applies the connection limits, stops reading the socket
+ * it is a WebSocket version 13 upgrade, applies the connection limits (the node's, then the
+ * route's {@code max-connections}), stops reading the socket
  * and hands over to {@link Registration}. Every refusal is an HTTP error with a JSON body.
  */
 @Sharable
@@ -180,6 +182,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             case ALLOWED ->
                 channel.closeFuture().addListener(f -> services.limiter().release(ip));
         }
+        // after the node's limits, so that a refusal there takes no slot of the route; a refusal
+        // here gives the node's slot back when the socket closes, as every refusal does
+        RouteCapacity capacity = route.capacity();
+        if (!capacity.tryAcquire()) {
+            throw new SwitchboardException(
+                    ErrorCode.ROUTE_FULL,
+                    "the route " + route.path() + " holds its max-connections (" + capacity.max() + ")");
+        }
+        channel.closeFuture().addListener(f -> capacity.release());
         return route;
     }
 

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A route at run time: its config, its dialect, the invokers of its functions (each absent when
- * the route does not configure it), the limits of its connections and its meters.
+ * the route does not configure it), the limits of its connections, the count of them it holds
+ * against its {@code max-connections}, and its meters.
  *
  * @param transfer the default message function (route key {@code $default})
  * @param routeKeyFunctions the message functions of other route keys (AWS dialect)
@@ -30,6 +31,7 @@ public record Route(
         @Nullable FunctionInvoker cleanup,
         Map<String, FunctionInvoker> routeKeyFunctions,
         ConnectionLimits limits,
+        RouteCapacity capacity,
         RouteMetrics metrics) {
 
     /**
