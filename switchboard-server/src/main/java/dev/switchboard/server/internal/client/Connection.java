@@ -48,8 +48,11 @@ import org.slf4j.LoggerFactory;
  * answer 410), the client gets a close frame when the gateway initiated, messages already
  * received are still delivered to the transfer function (unless the transfer function itself
  * failed), and then the cleanup function is invoked exactly once.
+ *
+ * <p>A {@link ReliableConnection} (a reliable session) can change sockets: its channel is
+ * replaced when its client resumes, always by one registered on the same event loop.
  */
-public final class Connection implements LiveConnection {
+public sealed class Connection implements LiveConnection permits ReliableConnection {
     static final AttributeKey<Connection> KEY = AttributeKey.valueOf("switchboard.connection");
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -57,6 +60,7 @@ public final class Connection implements LiveConnection {
             new CloseCause(CloseCause.POLICY_VIOLATION, "message rate exceeded", ClosedBy.SERVER);
     private static final CloseCause SLOW_CONSUMER =
             new CloseCause(CloseCause.TRY_AGAIN_LATER, "slow consumer", ClosedBy.SLOW_CONSUMER);
+    static final CloseCause NO_PONG = new CloseCause(CloseCause.GOING_AWAY, "no pong", ClosedBy.SERVER);
 
     private enum State {
         OPEN,
@@ -66,7 +70,7 @@ public final class Connection implements LiveConnection {
 
     private final String id;
     private final Route route;
-    private final Channel channel;
+    private volatile Channel channel;
     private final String sourceIp;
     private final @Nullable String userAgent;
     private final @Nullable String subprotocol;
@@ -234,10 +238,25 @@ public final class Connection implements LiveConnection {
                     : new BinaryWebSocketFrame(payload);
         }
         channel.writeAndFlush(frame, channel.voidPromise());
+        countSent(message);
+        return SendResult.SENT;
+    }
+
+    /** Counts a message handed to the socket. */
+    void countSent(Message message) {
         messagesOut.increment();
         route.metrics().messageOut(message.size());
         lastActiveNanos = services.ticker().nanoTime();
-        return SendResult.SENT;
+    }
+
+    /** The socket, or the last one of a reliable session that is waiting for its client. */
+    Channel channel() {
+        return channel;
+    }
+
+    /** Moves a reliable session to the socket its client resumed on (registered on the same event loop). */
+    void replaceChannel(Channel resumed) {
+        this.channel = resumed;
     }
 
     /** Marks the connection as compressing (permessage-deflate): it cannot take shared frames. */
@@ -245,7 +264,7 @@ public final class Connection implements LiveConnection {
         this.compressed = value;
     }
 
-    private void onBufferFull() {
+    void onBufferFull() {
         if (services.limits().slowConsumer() == SlowConsumerPolicy.DROP) {
             log.atDebug()
                     .addKeyValue("conn", id)
@@ -278,12 +297,12 @@ public final class Connection implements LiveConnection {
         if (state != State.OPEN) {
             return;
         }
-        messagesIn++;
         long now = services.ticker().nanoTime();
         if (!takeMessageToken(now)) {
             closeOnLoop(MESSAGE_RATE_EXCEEDED);
             return;
         }
+        messagesIn++;
         route.metrics().messageIn(message.size());
         lastActiveNanos = now;
         pump.offer(message);
@@ -409,7 +428,7 @@ public final class Connection implements LiveConnection {
         long pingInterval = limits.pingInterval().toNanos();
         if (pingOutstandingSinceNanos >= 0) {
             if (now - pingOutstandingSinceNanos >= pingInterval) {
-                return new CloseCause(CloseCause.GOING_AWAY, "no pong", ClosedBy.SERVER);
+                return NO_PONG;
             }
         } else if (now - lastPingNanos >= pingInterval) {
             lastPingNanos = now;

@@ -69,6 +69,9 @@ final class LocalPushes {
                 case SENT -> {
                     return ok();
                 }
+                case QUEUED -> {
+                    return queued();
+                }
                 case GONE -> throw gone(one.id());
                 case BUFFER_FULL ->
                     throw new SwitchboardException(
@@ -114,6 +117,13 @@ final class LocalPushes {
         return new SwitchboardException(ErrorCode.CONNECTION_GONE, "secConnectionID " + id + ": unknown or closed");
     }
 
+    /** The answer for a push kept by a parked reliable session (HTTP 202, see {@link PushReply#ok}). */
+    static ObjectNode queued() {
+        ObjectNode body = ok();
+        body.put("queued", true);
+        return body;
+    }
+
     static ObjectNode ok() {
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("errNo", 0);
@@ -125,11 +135,16 @@ final class LocalPushes {
     private static final class Fanout {
         private int delivered;
         private int failed;
+        private int queued;
         private final ArrayNode failures = Json.mapper().createArrayNode();
 
         void send(LiveConnection connection, SharedFrame frame) {
             switch (connection.send(frame)) {
                 case SENT -> delivered++;
+                case QUEUED -> {
+                    delivered++;
+                    queued++;
+                }
                 case GONE -> failed(connection.id(), "gone");
                 case BUFFER_FULL -> failed(connection.id(), "buffer-full");
             }
@@ -149,6 +164,9 @@ final class LocalPushes {
             body.set("failures", failures);
             if (failed > failures.size()) {
                 body.put("failuresTruncated", true);
+            }
+            if (queued > 0) {
+                body.put("queued", queued);
             }
             return body;
         }

@@ -1,0 +1,199 @@
+package dev.switchboard.server.internal.client;
+
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.config.ReliableConfig;
+import dev.switchboard.core.model.CloseCause;
+import dev.switchboard.core.model.ClosedBy;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.server.internal.lifecycle.LiveConnection;
+import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.session.ReliableFrames;
+import dev.switchboard.server.internal.session.ReliableSession.Refusal;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resumes a reliable session on a new socket, without registration: the socket moves to the
+ * session's event loop (so the session stays on one thread), the handshake completes with
+ * {@code switchboard.reliable.v1}, and then, on that loop, the token and sequence number are
+ * checked and the session takes the socket over. A resume that cannot be honoured also completes
+ * the handshake, then sends a {@code reset} frame and closes with {@value #RESET_CLOSE_CODE}:
+ * browsers cannot read the status of a refused handshake, and the client must learn that it has
+ * to start a new session rather than retry.
+ */
+final class ResumeHandshake {
+    /** The close code after a {@code reset} frame: the session cannot be resumed. */
+    static final int RESET_CLOSE_CODE = 4410;
+
+    private static final Logger log = LoggerFactory.getLogger(ResumeHandshake.class);
+
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest request;
+    private final Route route;
+    private final ResumeRequest resume;
+    private final ClientServices services;
+
+    ResumeHandshake(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            Route route,
+            ResumeRequest resume,
+            ClientServices services) {
+        this.ctx = ctx;
+        this.request = request;
+        this.route = route;
+        this.resume = resume;
+        this.services = services;
+    }
+
+    /** Runs on the socket's event loop, with reading paused. */
+    void start() {
+        ReliableConnection session = resume.problem() == null ? local() : null;
+        if (session == null) {
+            upgrade(null);
+            return;
+        }
+        moveTo(session.channel().eventLoop(), () -> upgrade(session));
+    }
+
+    private @Nullable ReliableConnection local() {
+        Optional<LiveConnection> found = services.registry().find(resume.sessionId());
+        if (found.isPresent() && found.get() instanceof ReliableConnection session && session.route() == route) {
+            return session;
+        }
+        return null;
+    }
+
+    /**
+     * Re-registers the socket on {@code home} (Netty supports moving a deregistered channel) and
+     * continues there.
+     */
+    private void moveTo(EventLoop home, Runnable then) {
+        Channel channel = ctx.channel();
+        if (channel.eventLoop() == home) {
+            then.run();
+            return;
+        }
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                request.release();
+                channel.close();
+                return;
+            }
+            home.register(channel).addListener(registered -> {
+                if (registered.isSuccess()) {
+                    then.run();
+                } else {
+                    request.release();
+                    channel.close();
+                }
+            });
+        });
+    }
+
+    private void upgrade(@Nullable ReliableConnection session) {
+        Channel channel = ctx.channel();
+        int maxMessageBytes = route.limits().maxMessageBytes();
+        boolean offerDeflate =
+                session != null && (session.deflate() || route.config().permessageDeflate());
+        WebSocketServerExtension deflate = offerDeflate
+                ? PermessageDeflate.negotiate(
+                        request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), maxMessageBytes)
+                : null;
+        WebSocketServerHandshaker handshaker =
+                Registration.handshaker(request, route, ReliableConfig.SUBPROTOCOL, deflate != null);
+        HttpHeaders responseHeaders = new DefaultHttpHeaders();
+        if (deflate != null) {
+            responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
+        }
+        ChannelPromise written = channel.newPromise();
+        written.addListener(future -> {
+            if (!future.isSuccess()) {
+                channel.close();
+                return;
+            }
+            Refusal refusal = refusal(session);
+            if (refusal != null) {
+                refuse(channel, session, refusal);
+                return;
+            }
+            Registration.installFrameHandlers(channel.pipeline(), deflate, maxMessageBytes);
+            session.compressed(deflate != null);
+            session.resume(channel, resume.lastSeq());
+        });
+        try {
+            handshaker.handshake(channel, request, responseHeaders, written);
+        } finally {
+            request.release();
+        }
+    }
+
+    /** Why the session cannot be resumed now (on its event loop, so nothing moves meanwhile). */
+    private @Nullable Refusal refusal(@Nullable ReliableConnection session) {
+        if (resume.problem() != null) {
+            return new Refusal(ErrorCode.INVALID_FIELD, resume.problem());
+        }
+        if (session == null || !session.isOpen()) {
+            return new Refusal(
+                    ErrorCode.SESSION_GONE,
+                    "no session " + resume.sessionId() + " to resume on " + route.path()
+                            + ": its resume window ran out, it closed, or it never existed");
+        }
+        return session.session().check(resume.token(), resume.lastSeq());
+    }
+
+    /**
+     * Tells the client to start over, and closes. A session whose client has lost messages it
+     * cannot get back ends now; one presented with a wrong token keeps waiting for its client.
+     */
+    private void refuse(Channel channel, @Nullable ReliableConnection session, Refusal refusal) {
+        route.metrics().session("refused");
+        log.atInfo()
+                .addKeyValue("conn", resume.sessionId())
+                .addKeyValue("route", route.path())
+                .log(
+                        "resume from {} refused ({}): {}",
+                        HandshakeHandler.remoteIp(channel),
+                        refusal.code().errNo(),
+                        refusal.message());
+        if (session != null && refusal.code() == ErrorCode.RESUME_GAP) {
+            CloseCause dropped = session.session().parkedBy();
+            session.closeOnLoop((dropped != null ? dropped : new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT))
+                    .withResumeExpired());
+        }
+        Message reset = ReliableFrames.reset(refusal.code(), refusal.message());
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(reset.payload())));
+        channel.writeAndFlush(new CloseWebSocketFrame(
+                        RESET_CLOSE_CODE, "session reset " + refusal.code().errNo()))
+                .addListener(future -> {
+                    if (future.isSuccess() && channel instanceof DuplexChannel duplex) {
+                        duplex.shutdownOutput();
+                    } else {
+                        channel.close();
+                    }
+                });
+        services.sweeper(channel)
+                .closeAt(
+                        channel,
+                        services.ticker().nanoTime()
+                                + services.limits().closeTimeout().toNanos());
+        // the client's close frame and anything else are discarded by the handshake handler
+        channel.config().setAutoRead(true);
+    }
+}
