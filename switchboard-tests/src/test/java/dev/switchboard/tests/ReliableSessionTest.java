@@ -215,22 +215,56 @@ class ReliableSessionTest {
     }
 
     @Test
-    void aClientWhoseMissedMessagesLeftTheReplayBufferIsResetAndTheSessionEnds() throws Exception {
+    void aParkedSessionWhoseReplayBufferOverflowsEndsAtOnce() throws Exception {
         start(ReliableConfig.withWindow(Duration.ofSeconds(30)).withReplayLimits(10, 1 << 20, Duration.ofMinutes(5)));
         ReliableTestClient client = ReliableTestClient.open(chat());
         String id = client.session();
         network.cutAll();
         await().atMost(WAIT)
                 .until(() -> gateway.push(TestGateway.sendText(id, "p")).status() == 202);
+
+        int pushes = 0;
+        PushResponse answer;
+        do {
+            answer = gateway.push(TestGateway.sendText(id, "p-" + pushes));
+            pushes++;
+        } while (answer.status() == 202 && pushes < 50);
+
+        // the push that would have pushed an undelivered message out of the buffer is refused
+        assertThat(answer.status()).isEqualTo(410);
+        assertThat(pushes).isLessThanOrEqualTo(10);
+        await().atMost(WAIT).until(() -> cleanupsOf(id).size() == 1);
+        assertThat(cleanupsOf(id).get(0).get("resumeExpired").asBoolean()).isTrue();
+        assertThat(gateway.push(TestGateway.sendText(id, "late")).status()).isEqualTo(410);
+        JsonNode reset = client.resume();
+        assertThat(reset.path("type").asText()).isEqualTo("reset");
+        assertThat(reset.path("errNo").asInt()).isEqualTo(4101);
+        assertThat(client.socket().awaitClose(WAIT).code()).isEqualTo(4410);
+        assertThat(cleanupsOf(id)).hasSize(1);
+    }
+
+    @Test
+    void aResumeAskingForMessagesThatLeftTheReplayBufferIsResetAndTheSessionEnds() throws Exception {
+        start(ReliableConfig.withWindow(Duration.ofSeconds(30)).withReplayLimits(10, 1 << 20, Duration.ofMinutes(5)));
+        ReliableTestClient client = ReliableTestClient.open(chat());
+        String id = client.session();
         for (int i = 0; i < 20; i++) {
             assertThat(gateway.push(TestGateway.sendText(id, "p-" + i)).status())
-                    .isEqualTo(202);
+                    .isEqualTo(200);
         }
+        client.awaitReceived(20, WAIT);
+        network.cutAll();
 
-        JsonNode reset = client.resume();
+        // a client that lost messages 1 to 20 asks for them: the buffer kept only 11 to 20
+        WsClient stale = WsClient.to(
+                        URI.create(chat() + "?sb-session=" + id + "&sb-token=" + client.token() + "&sb-seq=0"))
+                .subprotocols(ReliableTestClient.SUBPROTOCOL)
+                .open();
 
+        JsonNode reset = json(stale.next(WAIT));
         assertThat(reset.path("type").asText()).isEqualTo("reset");
         assertThat(reset.path("errNo").asInt()).isEqualTo(4091);
+        assertThat(stale.awaitClose(WAIT).code()).isEqualTo(4410);
         await().atMost(WAIT).until(() -> cleanupsOf(id).size() == 1);
         assertThat(cleanupsOf(id).get(0).get("resumeExpired").asBoolean()).isTrue();
         assertThat(gateway.push(TestGateway.sendText(id, "late")).status()).isEqualTo(410);

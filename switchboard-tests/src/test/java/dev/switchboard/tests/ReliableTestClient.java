@@ -80,9 +80,10 @@ final class ReliableTestClient implements AutoCloseable {
      */
     JsonNode resume() {
         Thread previous = reader;
-        if (previous != null && !isOpen()) {
+        if (previous != null) {
             try {
-                // what the old socket delivered counts before the new one asks for the rest
+                // what the old socket delivered counts before the new one asks for the rest (a
+                // socket that still looks open must first notice the drop)
                 previous.join(TimeUnit.SECONDS.toMillis(15));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -254,9 +254,17 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         return channel;
     }
 
-    /** Moves a reliable session to the socket its client resumed on (registered on the same event loop). */
+    /**
+     * Moves a reliable session to the socket its client resumed on (registered on the same event
+     * loop): the ping and idle clocks start again, since the old socket's missing pong says
+     * nothing about the new one. On the event loop only.
+     */
     void replaceChannel(Channel resumed) {
         this.channel = resumed;
+        long now = services.ticker().nanoTime();
+        lastActiveNanos = now;
+        lastPingNanos = now;
+        pingOutstandingSinceNanos = -1;
     }
 
     /** Marks the connection as compressing (permessage-deflate): it cannot take shared frames. */

@@ -91,8 +91,31 @@ final class ReliableConnection extends Connection {
             case QUEUED -> {
                 return SendResult.QUEUED;
             }
+            case ENDED -> {
+                return SendResult.GONE;
+            }
+            case OVERFLOWED -> {
+                endOverflowed();
+                return SendResult.GONE;
+            }
         }
         throw new IllegalStateException("unhandled " + stored);
+    }
+
+    /**
+     * The replay buffer of the parked session overflowed: its client can no longer resume
+     * without a gap, so the session ends now, as if its window had run out.
+     */
+    private void endOverflowed() {
+        CloseCause dropped = session.parkedBy();
+        CloseCause cause = (dropped != null ? dropped : new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT))
+                .withResumeExpired();
+        log.atInfo()
+                .addKeyValue("conn", id())
+                .addKeyValue("route", route().path())
+                .log("replay buffer full while parked: ending the session");
+        route().metrics().session("overflowed");
+        close(cause);
     }
 
     /** Numbered frames differ per session: a shared encoding cannot be used. */
@@ -159,6 +182,10 @@ final class ReliableConnection extends Connection {
         flush();
         resumed.config().setAutoRead(!readingPaused);
         route().metrics().session("resumed");
+        if (!resumed.isActive()) {
+            // the new socket died before its frame handler could hear of it: wait for the next one
+            park(new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT));
+        }
         log.atInfo()
                 .addKeyValue("conn", id())
                 .addKeyValue("route", route().path())
@@ -174,6 +201,19 @@ final class ReliableConnection extends Connection {
     void compressed(boolean value) {
         super.compressed(value);
         this.deflate = value;
+    }
+
+    /** A session that ends takes no more messages: a push now answers 410, not 202. */
+    @Override
+    void closeOnLoop(CloseCause cause) {
+        session.end();
+        super.closeOnLoop(cause);
+    }
+
+    @Override
+    void onClientClose(int code, String reason) {
+        session.end();
+        super.onClientClose(code, reason);
     }
 
     @Override

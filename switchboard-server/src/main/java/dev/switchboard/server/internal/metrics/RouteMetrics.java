@@ -85,10 +85,12 @@ public final class RouteMetrics {
      * (a resume that got a reset).
      */
     public void session(String event) {
-        sessions.computeIfAbsent(event, name -> Counter.builder("switchboard.sessions")
-                        .description("Reliable session events")
-                        .tags("route", route, "event", name)
-                        .register(registry))
+        sessions.computeIfAbsent(
+                        event,
+                        name -> Counter.builder("switchboard.sessions")
+                                .description("Reliable session events")
+                                .tags("route", route, "event", name)
+                                .register(registry))
                 .increment();
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.Message;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +27,14 @@ public final class ReliableSession {
         /** Numbered and kept; it goes out after the welcome, which the handshake sends. */
         HELD,
         /** Numbered and kept for the client's resume: no socket is attached. */
-        QUEUED
+        QUEUED,
+        /** Not kept: the session has ended (closed, or its window ran out). */
+        ENDED,
+        /**
+         * Kept, but older messages the parked session's client has not got had to leave the
+         * replay buffer for it: the client could not resume any more, so the session has ended.
+         */
+        OVERFLOWED
     }
 
     private final String id;
@@ -34,7 +42,9 @@ public final class ReliableSession {
     private final ReplayBuffer buffer;
     private String token = ResumeTokens.next();
     private long lastSeq;
-    private long writtenUpTo;
+    /** Frames stored for the attached socket (or the coming welcome) and not written yet, in order. */
+    private final ArrayDeque<Message> pending = new ArrayDeque<>();
+
     private boolean welcomed;
     private boolean attached;
     private @Nullable CloseCause parkedBy;
@@ -42,6 +52,7 @@ public final class ReliableSession {
     private long lastClientId;
     private long acknowledgedClientId;
     private boolean flushScheduled;
+    private boolean ended;
 
     public ReliableSession(String id, ReliableConfig config) {
         this.id = id;
@@ -60,12 +71,27 @@ public final class ReliableSession {
 
     /** Numbers {@code message} and keeps it until the client acknowledges it. */
     public synchronized Stored store(Message message, long nowNanos) {
+        if (ended) {
+            return Stored.ENDED;
+        }
         long seq = ++lastSeq;
-        buffer.add(seq, ReliableFrames.data(seq, message), nowNanos);
+        Message frame = ReliableFrames.data(seq, message);
+        int dropped = buffer.add(seq, frame, nowNanos);
+        if (dropped > 0 && parkedBy != null) {
+            ended = true;
+            return Stored.OVERFLOWED;
+        }
         if (!welcomed) {
+            pending.addLast(frame);
             return Stored.HELD;
         }
-        return attached ? Stored.SEND : Stored.QUEUED;
+        if (!attached) {
+            return Stored.QUEUED;
+        }
+        // written from here, not from the replay buffer: a message may leave the buffer (a limit)
+        // before the event loop writes it, and must still be sent
+        pending.addLast(frame);
+        return Stored.SEND;
     }
 
     /** True while a socket is attached (after the welcome, until a drop). */
@@ -96,11 +122,8 @@ public final class ReliableSession {
         if (!attached) {
             return List.of();
         }
-        List<Message> frames = new ArrayList<>();
-        for (ReplayBuffer.Entry entry : buffer.after(writtenUpTo)) {
-            frames.add(entry.message());
-        }
-        writtenUpTo = lastSeq;
+        List<Message> frames = new ArrayList<>(pending);
+        pending.clear();
         return frames;
     }
 
@@ -145,8 +168,15 @@ public final class ReliableSession {
     public synchronized void park(CloseCause cause, long nowNanos) {
         attached = false;
         flushScheduled = false;
+        // what the dead socket did not get is still in the replay buffer, for the resume
+        pending.clear();
         parkedBy = cause;
         parkedAtNanos = nowNanos;
+    }
+
+    /** The session ends: {@link #store} keeps nothing more. */
+    public synchronized void end() {
+        ended = true;
     }
 
     /** True while no socket is attached after a drop. */
@@ -208,7 +238,10 @@ public final class ReliableSession {
         welcomed = true;
         attached = true;
         parkedBy = null;
-        writtenUpTo = lastSeq;
+        pending.clear();
+        for (ReplayBuffer.Entry entry : buffer.after(lastSeq)) {
+            pending.addLast(entry.message());
+        }
         return ReliableFrames.resumed(
                 id, token, lastClientId, this.lastSeq, config.resumeWindow().toMillis());
     }

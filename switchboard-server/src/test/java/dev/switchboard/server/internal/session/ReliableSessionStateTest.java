@@ -53,7 +53,8 @@ class ReliableSessionStateTest {
         assertThat(session.check(token, 1)).isNull();
         Message resumed = session.resume(1);
 
-        assertThat(Json.mapper().readTree(resumed.payload()).path("seq").asLong()).isEqualTo(3);
+        assertThat(Json.mapper().readTree(resumed.payload()).path("seq").asLong())
+                .isEqualTo(3);
         assertThat(texts(session.unwritten())).containsExactly("2:b", "3:c");
         assertThat(session.isParked()).isFalse();
         assertThat(session.check(token, 3).code()).isEqualTo(ErrorCode.RESUME_TOKEN_REFUSED);
@@ -117,5 +118,40 @@ class ReliableSessionStateTest {
 
         assertThat(session.buffered()).isEqualTo(1);
         assertThat(session.check(token, 0).code()).isEqualTo(ErrorCode.RESUME_GAP);
+    }
+
+    @Test
+    void anEndedSessionKeepsNothingMore() throws Exception {
+        token();
+        session.park(DROPPED, 0);
+        assertThat(session.store(Message.text("a"), 0)).isEqualTo(ReliableSession.Stored.QUEUED);
+
+        session.end();
+
+        assertThat(session.store(Message.text("b"), 0)).isEqualTo(ReliableSession.Stored.ENDED);
+        assertThat(session.lastSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void messagesThatLeaveTheReplayBufferBeforeTheyAreWrittenAreStillWritten() throws Exception {
+        token();
+        for (String text : List.of("a", "b", "c", "d", "e")) {
+            assertThat(session.store(Message.text(text), 0)).isEqualTo(ReliableSession.Stored.SEND);
+        }
+
+        assertThat(texts(session.unwritten())).containsExactly("1:a", "2:b", "3:c", "4:d", "5:e");
+        assertThat(session.buffered()).isEqualTo(3);
+    }
+
+    @Test
+    void aParkedSessionWhoseBufferWouldLoseAnUnreceivedMessageEnds() throws Exception {
+        token();
+        session.park(DROPPED, 0);
+        for (int i = 0; i < 3; i++) {
+            assertThat(session.store(Message.text("q"), 0)).isEqualTo(ReliableSession.Stored.QUEUED);
+        }
+
+        assertThat(session.store(Message.text("one too many"), 0)).isEqualTo(ReliableSession.Stored.OVERFLOWED);
+        assertThat(session.store(Message.text("later"), 0)).isEqualTo(ReliableSession.Stored.ENDED);
     }
 }
