@@ -179,6 +179,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     }
 
     @Nullable
+    String userAgent() {
+        return userAgent;
+    }
+
+    @Nullable
     ObjectNode context() {
         return context;
     }
@@ -265,6 +270,42 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         lastActiveNanos = now;
         lastPingNanos = now;
         pingOutstandingSinceNanos = -1;
+    }
+
+    /** Runs {@code then} on the event loop once every received message reached its function. */
+    void whenTransferIdle(Runnable then) {
+        pump.whenIdle(then);
+    }
+
+    /**
+     * Leaves this node without a cleanup, for a reliable session that moved to another node: out
+     * of the registry and the local groups, no timers. The cluster records are the new node's to
+     * write. On the event loop, with the transfer queue idle.
+     */
+    void detachForMove() {
+        state = State.CLOSED;
+        cleanupDispatched = true;
+        services.registry().remove(this);
+        services.groups().leaveAll(this);
+        services.sweeper(channel).untrack(this);
+        services.unfinished().decrementAndGet();
+        route.metrics().movedAway();
+        pump.stop(false);
+        if (services.backplane() != null) {
+            services.backplane().movedAway(id);
+        }
+        log.atInfo()
+                .addKeyValue("conn", id)
+                .addKeyValue("route", route.path())
+                .log("moved to another node (in {}, out {})", messagesIn, messagesOut.sum());
+    }
+
+    long messagesIn() {
+        return messagesIn;
+    }
+
+    long messagesOut() {
+        return messagesOut.sum();
     }
 
     /** Marks the connection as compressing (permessage-deflate): it cannot take shared frames. */

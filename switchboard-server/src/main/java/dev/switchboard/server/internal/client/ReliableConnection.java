@@ -1,6 +1,8 @@
 package dev.switchboard.server.internal.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.cluster.ForwardReply;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,7 @@ final class ReliableConnection extends Connection {
     private final ReliableSession session;
     private final ClientServices services;
     private boolean readingPaused;
+    private boolean handingOver;
     private volatile boolean deflate;
 
     ReliableConnection(
@@ -190,6 +194,64 @@ final class ReliableConnection extends Connection {
                 .addKeyValue("conn", id())
                 .addKeyValue("route", route().path())
                 .log("resumed from {} after message {} of {}", sourceIp(), lastSeq, session.lastSeq());
+    }
+
+    /**
+     * Hands the session to {@code node}, whose client presented {@code token} and {@code lastSeq}
+     * there. On the event loop. After the token check the session parks (an old socket that still
+     * looks alive is closed), and once every message its client sent has reached the transfer
+     * function it leaves this node without a cleanup: pushes routed here by its id follow it to
+     * {@code node}. {@code reply} completes with its state, or with why it cannot move.
+     */
+    void handOver(String token, long lastSeq, String node, CompletableFuture<ForwardReply> reply) {
+        ReliableSession.Refusal refusal = !isOpen() || handingOver
+                ? new ReliableSession.Refusal(
+                        ErrorCode.SESSION_GONE,
+                        "no session " + id() + " to resume: it closed, or another node is taking it over")
+                : session.check(token, lastSeq);
+        if (refusal != null) {
+            if (refusal.code() == ErrorCode.RESUME_GAP) {
+                endGap();
+            }
+            reply.complete(SessionHandover.refused(refusal));
+            return;
+        }
+        handingOver = true;
+        // the asking node waits the forward timeout plus the transfer timeout: past this, it
+        // would no longer take the answer, and the session must stay here
+        long deadline = services.ticker().nanoTime()
+                + route().config().transferTimeout().toNanos();
+        if (!session.isParked()) {
+            park(new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT));
+            channel().close();
+        }
+        whenTransferIdle(() -> {
+            handingOver = false;
+            if (services.ticker().nanoTime() - deadline > 0) {
+                reply.complete(SessionHandover.refused(new ReliableSession.Refusal(
+                        ErrorCode.BACKPLANE_UNAVAILABLE,
+                        "session " + id() + " is still waiting for its transfer function; it stays on this node")));
+                return;
+            }
+            if (!isOpen() || !session.isParked()) {
+                // the window ran out, or the client resumed here meanwhile
+                reply.complete(SessionHandover.refused(new ReliableSession.Refusal(
+                        ErrorCode.SESSION_GONE, "session " + id() + " ended or resumed elsewhere meanwhile")));
+                return;
+            }
+            // the state (groups included) is read before the session leaves its groups here
+            ForwardReply state = SessionHandover.state(this, session.handOver());
+            services.moves().moved(id(), node);
+            detachForMove();
+            reply.complete(state);
+        });
+    }
+
+    /** A resume asked for messages that left the replay buffer: the session ends now. */
+    void endGap() {
+        CloseCause dropped = session.parkedBy();
+        closeOnLoop((dropped != null ? dropped : new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT))
+                .withResumeExpired());
     }
 
     /** Whether the client was offered permessage-deflate, to offer it again on resume. */

@@ -1,13 +1,16 @@
 package dev.switchboard.server.internal.client;
 
 import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.cluster.ClusterBackplane;
+import dev.switchboard.core.cluster.ForwardReply;
+import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.ReliableConfig;
-import dev.switchboard.core.model.CloseCause;
-import dev.switchboard.core.model.ClosedBy;
+import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.session.ReliableFrames;
+import dev.switchboard.server.internal.session.ReliableSession;
 import dev.switchboard.server.internal.session.ReliableSession.Refusal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -23,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,6 +46,8 @@ final class ResumeHandshake {
     static final int RESET_CLOSE_CODE = 4410;
 
     private static final Logger log = LoggerFactory.getLogger(ResumeHandshake.class);
+    /** Redirects followed to find a session that moved more than once. */
+    private static final int MAX_HOPS = 3;
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -65,11 +71,127 @@ final class ResumeHandshake {
     /** Runs on the socket's event loop, with reading paused. */
     void start() {
         ReliableConnection session = resume.problem() == null ? local() : null;
-        if (session == null) {
+        if (session != null) {
+            moveTo(session.channel().eventLoop(), () -> upgrade(session));
+            return;
+        }
+        String holder = resume.problem() == null ? remoteHolder() : null;
+        if (holder == null) {
             upgrade(null);
             return;
         }
-        moveTo(session.channel().eventLoop(), () -> upgrade(session));
+        services.moves().arriving(resume.sessionId());
+        fetch(holder, 0);
+    }
+
+    /**
+     * The cluster node that holds the session, when it is not this one: the node it moved to
+     * from here, else the node its id names.
+     */
+    private @Nullable String remoteHolder() {
+        if (services.backplane() == null) {
+            return null;
+        }
+        String id = resume.sessionId();
+        String holder = services.moves()
+                .movedTo(id)
+                .orElseGet(() -> ConnectionId.nodeOf(id).orElse(null));
+        return holder == null || holder.equals(services.nodeId()) ? null : holder;
+    }
+
+    /** Asks {@code holder} to hand the session over (following at most a few redirects). */
+    private void fetch(String holder, int hops) {
+        Duration timeout =
+                ClusterConfig.DEFAULT_FORWARD_TIMEOUT.plus(route.config().transferTimeout());
+        ClusterBackplane backplane = services.backplane();
+        backplane
+                .forward(holder, SessionHandover.request(resume, route.path(), services.nodeId()), timeout)
+                .whenComplete((reply, error) ->
+                        ctx.channel().eventLoop().execute(() -> onHandover(holder, hops, reply, error)));
+    }
+
+    private void onHandover(String holder, int hops, @Nullable ForwardReply reply, @Nullable Throwable error) {
+        String id = resume.sessionId();
+        if (reply != null && reply.status() == SessionHandover.MOVED && hops < MAX_HOPS) {
+            fetch(reply.body().path("movedTo").asText(), hops + 1);
+            return;
+        }
+        if (reply == null || reply.status() != 200) {
+            services.moves().arrived(id, false);
+            Refusal refusal = reply == null
+                    ? new Refusal(
+                            ErrorCode.BACKPLANE_UNAVAILABLE,
+                            "session " + id + " could not be fetched from node " + holder + ": " + error)
+                    : new Refusal(
+                            errorCode(reply.body().path("errNo").asInt()),
+                            reply.body().path("errMsg").asText("refused by node " + holder));
+            upgradeRefused(refusal);
+            return;
+        }
+        SessionHandover.State state = SessionHandover.State.of(reply.body().path("session"));
+        ReliableConfig reliable = route.config().reliable();
+        Channel channel = ctx.channel();
+        ReliableConnection session = new ReliableConnection(
+                id,
+                route,
+                channel,
+                HandshakeHandler.remoteIp(channel),
+                state.userAgent(),
+                state.context(),
+                state.connectedAt(),
+                services,
+                ReliableSession.restore(
+                        id,
+                        reliable,
+                        state.snapshot(),
+                        resume.token(),
+                        services.ticker().nanoTime()));
+        session.compressed(state.deflate());
+        // registered here (records and memberships move to this node) before the 101 leaves, so
+        // pushes queue for it; if the client is gone already the session waits for it here
+        session.open();
+        for (String group : state.groups()) {
+            services.groups().join(session, group);
+        }
+        services.moves().arrived(id, true);
+        route.metrics().session("moved-in");
+        log.atInfo()
+                .addKeyValue("conn", id)
+                .addKeyValue("route", route.path())
+                .log(
+                        "session taken over from node {} ({} messages to replay)",
+                        holder,
+                        state.snapshot().frames().size());
+        upgrade(session);
+    }
+
+    private static ErrorCode errorCode(int errNo) {
+        for (ErrorCode code : ErrorCode.values()) {
+            if (code.errNo() == errNo) {
+                return code;
+            }
+        }
+        return ErrorCode.SESSION_GONE;
+    }
+
+    /** Completes the handshake to tell the client {@code refusal}. */
+    private void upgradeRefused(Refusal refusal) {
+        Channel channel = ctx.channel();
+        WebSocketServerHandshaker handshaker =
+                Registration.handshaker(request, route, ReliableConfig.SUBPROTOCOL, false);
+        ChannelPromise written = channel.newPromise();
+        written.addListener(future -> {
+            if (future.isSuccess()) {
+                refuse(channel, null, refusal);
+            } else {
+                channel.close();
+            }
+        });
+        try {
+            handshaker.handshake(channel, request, new DefaultHttpHeaders(), written);
+        } finally {
+            request.release();
+        }
     }
 
     private @Nullable ReliableConnection local() {
@@ -173,9 +295,7 @@ final class ResumeHandshake {
                         refusal.code().errNo(),
                         refusal.message());
         if (session != null && refusal.code() == ErrorCode.RESUME_GAP) {
-            CloseCause dropped = session.session().parkedBy();
-            session.closeOnLoop((dropped != null ? dropped : new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT))
-                    .withResumeExpired());
+            session.endGap();
         }
         Message reset = ReliableFrames.reset(refusal.code(), refusal.message());
         channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(reset.payload())));

@@ -109,6 +109,12 @@ public final class RouteMetrics {
         open.incrementAndGet();
     }
 
+    /** A reliable session moved to another cluster node: it is open there, not here. */
+    public void movedAway() {
+        open.decrementAndGet();
+        session("moved-away");
+    }
+
     /** A connection ended with {@code cause}. */
     public void closed(CloseCause cause) {
         open.decrementAndGet();

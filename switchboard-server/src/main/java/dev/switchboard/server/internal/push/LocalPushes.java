@@ -14,6 +14,7 @@ import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.SharedFrame;
+import dev.switchboard.server.internal.session.SessionMoves;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -30,10 +31,12 @@ final class LocalPushes {
 
     private final ConnectionRegistry registry;
     private final GroupRegistry groups;
+    private final SessionMoves moves;
 
-    LocalPushes(ConnectionRegistry registry, GroupRegistry groups) {
+    LocalPushes(ConnectionRegistry registry, GroupRegistry groups, SessionMoves moves) {
         this.registry = registry;
         this.groups = groups;
+        this.moves = moves;
     }
 
     ObjectNode execute(PushCommand command) {
@@ -109,8 +112,19 @@ final class LocalPushes {
         }
     }
 
+    /** True when connection {@code id} is open on this node. */
+    boolean holds(String id) {
+        return registry.find(id).isPresent();
+    }
+
     private LiveConnection find(String id) {
-        return registry.find(id).orElseThrow(() -> gone(id));
+        return registry.find(id)
+                .orElseThrow(() -> moves.isArriving(id)
+                        ? new SwitchboardException(
+                                ErrorCode.BACKPLANE_UNAVAILABLE,
+                                "secConnectionID " + id
+                                        + ": the session is moving to this node from another one; retry")
+                        : gone(id));
     }
 
     private static SwitchboardException gone(String id) {

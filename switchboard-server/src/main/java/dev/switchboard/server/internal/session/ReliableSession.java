@@ -256,6 +256,62 @@ public final class ReliableSession {
         return lastSeq;
     }
 
+    /**
+     * Ends the session here to move it to another node: what it knows, for {@link #restore}.
+     * Nothing is stored after this.
+     */
+    public synchronized Snapshot handOver() {
+        ended = true;
+        List<ReplayBuffer.Entry> kept = buffer.after(0);
+        List<Message> frames = new ArrayList<>(kept.size());
+        kept.forEach(entry -> frames.add(entry.message()));
+        long firstSeq = kept.isEmpty() ? lastSeq + 1 : kept.get(0).seq();
+        return new Snapshot(lastSeq, lastClientId, buffer.lostUpTo(), firstSeq, frames, parkedBy);
+    }
+
+    /**
+     * A session moved here from another node, parked and waiting for the resume that asked for
+     * it with {@code token} (checked by the node it came from). Its kept messages count as sent
+     * {@code nowNanos} for the age limit.
+     */
+    public static ReliableSession restore(
+            String id, ReliableConfig config, Snapshot snapshot, String token, long nowNanos) {
+        ReliableSession session = new ReliableSession(id, config);
+        session.token = token;
+        session.lastSeq = snapshot.lastSeq();
+        session.lastClientId = snapshot.lastClientId();
+        session.acknowledgedClientId = snapshot.lastClientId();
+        session.buffer.lost(snapshot.lostUpTo());
+        long seq = snapshot.firstSeq();
+        for (Message frame : snapshot.frames()) {
+            session.buffer.add(seq++, frame, nowNanos);
+        }
+        session.welcomed = true;
+        session.parkedBy = snapshot.parkedBy() != null
+                ? snapshot.parkedBy()
+                : new CloseCause(CloseCause.ABNORMAL, "", dev.switchboard.core.model.ClosedBy.CLIENT);
+        session.parkedAtNanos = nowNanos;
+        return session;
+    }
+
+    /**
+     * What moves with a session between nodes.
+     *
+     * @param lastSeq the last sequence number given out
+     * @param lastClientId the last client message id taken (and delivered to the transfer function)
+     * @param lostUpTo the last message that left the replay buffer unacknowledged
+     * @param firstSeq the sequence number of the first of {@code frames}
+     * @param frames the replay buffer, framed, oldest first, numbered from {@code firstSeq}
+     * @param parkedBy the drop that parked the session
+     */
+    public record Snapshot(
+            long lastSeq,
+            long lastClientId,
+            long lostUpTo,
+            long firstSeq,
+            List<Message> frames,
+            @Nullable CloseCause parkedBy) {}
+
     /** Why a resume is refused: the error the client's {@code reset} frame carries. */
     public record Refusal(ErrorCode code, String message) {}
 }

@@ -67,6 +67,11 @@ final class ReplayBuffer {
         lostUpTo = oldest.seq();
     }
 
+    /** Restores {@link #lostUpTo} of a session moved from another node. */
+    void lost(long seq) {
+        lostUpTo = Math.max(lostUpTo, seq);
+    }
+
     /** The last message that left the buffer unacknowledged (0 when none did). */
     long lostUpTo() {
         return lostUpTo;

@@ -154,4 +154,31 @@ class ReliableSessionStateTest {
         assertThat(session.store(Message.text("one too many"), 0)).isEqualTo(ReliableSession.Stored.OVERFLOWED);
         assertThat(session.store(Message.text("later"), 0)).isEqualTo(ReliableSession.Stored.ENDED);
     }
+
+    @Test
+    void aSessionHandedOverResumesElsewhereWhereItLeftOff() throws Exception {
+        String token = token();
+        session.store(Message.text("a"), 0);
+        session.store(Message.text("b"), 0);
+        session.unwritten();
+        session.take(1);
+        session.take(2);
+        session.park(DROPPED, 0);
+        session.store(Message.text("c"), 0);
+
+        ReliableSession.Snapshot snapshot = session.handOver();
+        ReliableSession moved = ReliableSession.restore("n.s1", session.config(), snapshot, token, 5 * SECOND);
+
+        assertThat(session.store(Message.text("late"), 0)).isEqualTo(ReliableSession.Stored.ENDED);
+        assertThat(moved.isParked()).isTrue();
+        assertThat(moved.check(token, 1)).isNull();
+        var resumed = Json.mapper().readTree(moved.resume(1).payload());
+        assertThat(resumed.path("ack").asLong()).isEqualTo(2);
+        assertThat(resumed.path("seq").asLong()).isEqualTo(3);
+        assertThat(texts(moved.unwritten())).containsExactly("2:b", "3:c");
+        assertThat(moved.take(2)).isFalse();
+        assertThat(moved.take(3)).isTrue();
+        assertThat(moved.store(Message.text("d"), 0)).isEqualTo(ReliableSession.Stored.SEND);
+        assertThat(texts(moved.unwritten())).containsExactly("4:d");
+    }
 }
