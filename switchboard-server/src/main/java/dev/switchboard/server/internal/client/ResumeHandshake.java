@@ -3,6 +3,7 @@ package dev.switchboard.server.internal.client;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.cluster.ClusterBackplane;
 import dev.switchboard.core.cluster.ForwardReply;
+import dev.switchboard.core.cluster.NodeGoneException;
 import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.model.ConnectionId;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,9 +121,7 @@ final class ResumeHandshake {
         if (reply == null || reply.status() != 200) {
             services.moves().arrived(id, false);
             Refusal refusal = reply == null
-                    ? new Refusal(
-                            ErrorCode.BACKPLANE_UNAVAILABLE,
-                            "session " + id + " could not be fetched from node " + holder + ": " + error)
+                    ? fetchFailed(id, holder, error)
                     : new Refusal(
                             errorCode(reply.body().path("errNo").asInt()),
                             reply.body().path("errMsg").asText("refused by node " + holder));
@@ -163,6 +163,18 @@ final class ResumeHandshake {
                         holder,
                         state.snapshot().frames().size());
         upgrade(session);
+    }
+
+    /** A node that has left the cluster took its sessions along; any other failure may pass. */
+    private static Refusal fetchFailed(String id, String holder, @Nullable Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof NodeGoneException) {
+            return new Refusal(
+                    ErrorCode.SESSION_GONE, "no session " + id + " to resume: node " + holder + " left the cluster");
+        }
+        return new Refusal(
+                ErrorCode.BACKPLANE_UNAVAILABLE,
+                "session " + id + " could not be fetched from node " + holder + ": " + cause);
     }
 
     private static ErrorCode errorCode(int errNo) {
