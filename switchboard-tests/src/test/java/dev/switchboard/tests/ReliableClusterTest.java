@@ -243,4 +243,54 @@ class ReliableClusterTest {
         assertThat(functions.received("/register")).hasSize(1);
         assertThat(functions.received("/cleanup")).isEmpty();
     }
+
+    @Test
+    void pushesDuringTheMoveAreDeliveredOnceInOrderOrAnswered503() throws Exception {
+        TestGateway a = node("node-a");
+        TestGateway b = node("node-b");
+        awaitLive(a, 2);
+        awaitLive(b, 2);
+        network = TcpProxy.to(a.gateway().clientAddress().getPort());
+        ReliableTestClient client = ReliableTestClient.open(chat());
+        String id = client.session();
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+
+        // one push after another, alternately through both nodes, through the drop and the move
+        Future<?> pushes = pusher.submit(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                statuses.add((i % 2 == 0 ? a : b)
+                        .push(TestGateway.sendText(id, "p-" + i))
+                        .status());
+            }
+        });
+        await().atMost(WAIT).until(() -> client.receivedCount() >= 200);
+        network.cutAll();
+        await().atMost(WAIT).until(() -> statuses.contains(202));
+        network.forwardTo(b.gateway().clientAddress().getPort());
+        assertThat(client.resume().path("type").asText()).isEqualTo("resumed");
+        int atResume = statuses.size();
+        await().atMost(WAIT).until(() -> statuses.size() >= atResume + 200);
+        stop.set(true);
+        pushes.get();
+
+        List<Integer> answered = List.copyOf(statuses);
+        // a push answered 200 or 202 arrives; 503 (the session was moving) is not a promise
+        List<String> promised = IntStream.range(0, answered.size())
+                .filter(i -> answered.get(i) == 200 || answered.get(i) == 202)
+                .mapToObj(i -> "p-" + i)
+                .toList();
+        assertThat(answered).allSatisfy(status -> assertThat(status).isIn(200, 202, 503));
+        await().atMost(WAIT).until(() -> client.received().containsAll(promised));
+        List<String> received = client.received();
+        assertThat(received).doesNotHaveDuplicates();
+        assertThat(received.stream()
+                        .map(text -> Integer.parseInt(text.substring(2)))
+                        .toList())
+                .isSorted();
+        assertThat(client.duplicates()).isZero();
+        assertThat(client.gaps()).isZero();
+        assertThat(functions.received("/register")).hasSize(1);
+        assertThat(functions.received("/cleanup")).isEmpty();
+    }
 }
