@@ -16,6 +16,8 @@ public enum ErrorCode {
     INVALID_BASE64(400, 4003),
     /** Missing or wrong credentials. */
     UNAUTHORIZED(401, 4010),
+    /** A resume token that is not the session's current one: wrong, or spent by an earlier resume. */
+    RESUME_TOKEN_REFUSED(401, 4011),
     /** The registration function refused the connection. */
     REFUSED(403, 4030),
     /** The registration function attached a context larger than {@code limits.max-context-bytes}. */
@@ -30,6 +32,10 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, 4050),
     /** The connection is unknown or already closed. */
     CONNECTION_GONE(410, 4100),
+    /** No session to resume with that id: its resume window ran out, it closed, or it never existed. */
+    SESSION_GONE(410, 4101),
+    /** The session's replay buffer no longer holds every message after the client's last one. */
+    RESUME_GAP(409, 4091),
     /** The request body is larger than the configured limit. */
     BODY_TOO_LARGE(413, 4130),
     /** The request headers are larger than the configured limit. */

@@ -100,15 +100,22 @@ final class Forwarder {
             log.warn("cluster: ignoring a malformed forwarded request: {}", e.toString());
             return;
         }
-        ForwardReply answer;
+        CompletionStage<ForwardReply> answer;
         try {
             JsonNode request = envelope.get("request");
-            answer = self.handleForwarded(
+            answer = self.handleForwardedAsync(
                     request instanceof ObjectNode object
                             ? object
                             : Json.mapper().createObjectNode());
         } catch (RuntimeException e) {
-            log.error("cluster: forwarded request failed", e);
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((reply, error) -> reply(envelope, reply, error));
+    }
+
+    private void reply(ObjectNode envelope, @Nullable ForwardReply answer, @Nullable Throwable error) {
+        if (error != null || answer == null) {
+            log.error("cluster: forwarded request failed", error);
             ObjectNode body = Json.mapper()
                     .createObjectNode()
                     .put("errNo", 5000)

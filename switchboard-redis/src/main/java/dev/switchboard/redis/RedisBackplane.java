@@ -170,6 +170,15 @@ public final class RedisBackplane implements ClusterBackplane {
     }
 
     @Override
+    public void movedAway(String connectionId) {
+        ClusterMember self = member;
+        if (available && self != null) {
+            // the new node adds it to its own set; the record and memberships stay (same id)
+            link.commands().srem(RedisKeys.nodeConnections(self.nodeId()), connectionId);
+        }
+    }
+
+    @Override
     public void joined(String connectionId, String group) {
         if (available) {
             link.commands().sadd(RedisKeys.group(group), connectionId);

@@ -461,7 +461,8 @@ public final class Gateway implements AutoCloseable {
                     staticContent,
                     metrics,
                     backplane,
-                    journal);
+                    journal,
+                    new dev.switchboard.server.internal.session.SessionMoves());
         }
 
         private ServerBootstrap clientBootstrap(ClientServices services, TlsListeners tls) {

@@ -27,6 +27,13 @@ public interface ClusterBackplane extends AutoCloseable {
     /** A connection of this node ended; its record and memberships are removed. */
     void closed(String connectionId, String route, Set<String> groups);
 
+    /**
+     * A connection of this node (a reliable session) moved to another node, which registers it
+     * there: this node stops answering for it, so its loss does not clean the connection up.
+     * Ordered before any later request or reply this node sends. Default: nothing to do.
+     */
+    default void movedAway(String connectionId) {}
+
     /** A connection of this node joined a group. */
     void joined(String connectionId, String group);
 

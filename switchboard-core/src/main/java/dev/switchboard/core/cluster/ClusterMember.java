@@ -16,6 +16,14 @@ public interface ClusterMember {
      */
     ForwardReply handleForwarded(ObjectNode request);
 
+    /**
+     * Carries out a forwarded request that may take time (a reliable session handed over to
+     * another node waits for its transfer queue); by default {@link #handleForwarded}.
+     */
+    default CompletionStage<ForwardReply> handleForwardedAsync(ObjectNode request) {
+        return java.util.concurrent.CompletableFuture.completedFuture(handleForwarded(request));
+    }
+
     /** Every connection open on this node, with its groups: re-registered after a backplane outage. */
     Collection<Membership> liveConnections();
 

@@ -291,6 +291,7 @@ public final class ConfigLoader {
                 .signingSecret(node.optionalString("signing-secret"));
         node.object("circuit-breaker").ifPresent(breaker -> route.circuitBreaker(readCircuitBreaker(breaker)));
         readRouteLimits(node, route);
+        readReliable(node, route);
         boolean aws = RouteConfig.AWS.equals(dialect);
         Optional<ConfigNode> routeKeys = node.object("route-keys");
         if (routeKeys.isPresent() && !aws) {
@@ -318,6 +319,50 @@ public final class ConfigLoader {
         });
         node.finish();
         return route.build();
+    }
+
+    /**
+     * {@code resume-window} turns reliable sessions on: a duration, or {@code true} for the
+     * default; {@code replay-buffer} bounds what each session keeps for its client.
+     */
+    private static void readReliable(ConfigNode node, RouteConfig.Builder route) {
+        Duration window = node.parsed("resume-window", null, "a duration, true or false", ConfigLoader::resumeWindow);
+        Optional<ConfigNode> replay = node.object("replay-buffer");
+        if (window == null) {
+            if (replay.isPresent()) {
+                throw node.error(
+                        "replay-buffer",
+                        "set without resume-window (expected: resume-window too, which turns"
+                                + " reliable sessions on)");
+            }
+            return;
+        }
+        ReliableConfig reliable = ReliableConfig.withWindow(window);
+        if (replay.isPresent()) {
+            ConfigNode limits = replay.get();
+            reliable = reliable.withReplayLimits(
+                    limits.integer("max-messages", ReliableConfig.DEFAULT_REPLAY_MAX_MESSAGES, 1, 10_000_000),
+                    limits.size("max-bytes", ReliableConfig.DEFAULT_REPLAY_MAX_BYTES, 1, Integer.MAX_VALUE),
+                    limits.duration("max-age", reliable.replayMaxAge(), Duration.ofMillis(1)));
+            limits.finish();
+        }
+        route.reliable(reliable);
+    }
+
+    /** {@code true} is the default window, {@code false} (or 0) none. */
+    private static @Nullable Duration resumeWindow(String text) {
+        switch (text) {
+            case "true", "on" -> {
+                return ReliableConfig.DEFAULT_RESUME_WINDOW;
+            }
+            case "false", "off" -> {
+                return null;
+            }
+            default -> {
+                Duration window = durationOf(text, Duration.ZERO);
+                return window.isZero() ? null : window;
+            }
+        }
     }
 
     private static void readRouteLimits(ConfigNode node, RouteConfig.Builder route) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The rules that involve more than one value, checked for YAML and code-built configs alike. */
 final class ConfigValidator {
@@ -77,6 +78,7 @@ final class ConfigValidator {
             }
             validateAws(key, route);
             validateRouteLimits(key, route);
+            validateReliable(key, route.reliable());
             if (!TRANSFER_ACTIONS.contains(route.transferAction())) {
                 throw new ConfigException(key + ".transfer-action: '" + route.transferAction() + "' (expected: one of "
                         + String.join(", ", TRANSFER_ACTIONS) + ")");
@@ -88,6 +90,20 @@ final class ConfigValidator {
             positive(key + ".timeouts.register", route.registerTimeout());
             positive(key + ".timeouts.transfer", route.transferTimeout());
             positive(key + ".timeouts.cleanup", route.cleanupTimeout());
+        }
+    }
+
+    private static void validateReliable(String key, @Nullable ReliableConfig reliable) {
+        if (reliable == null) {
+            return;
+        }
+        positive(key + ".resume-window", reliable.resumeWindow());
+        positive(key + ".replay-buffer.max-messages", reliable.replayMaxMessages());
+        positive(key + ".replay-buffer.max-bytes", reliable.replayMaxBytes());
+        if (reliable.replayMaxAge().compareTo(reliable.resumeWindow()) < 0) {
+            // a parked session whose oldest message ages out ends: the window would be a lie
+            throw new ConfigException(key + ".replay-buffer.max-age: " + Units.format(reliable.replayMaxAge())
+                    + " (expected: at least the resume-window, " + Units.format(reliable.resumeWindow()) + ")");
         }
     }
 

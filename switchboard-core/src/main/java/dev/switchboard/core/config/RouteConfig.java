@@ -34,6 +34,7 @@ public record RouteConfig(
         String transferAction,
         List<String> subprotocols,
         boolean permessageDeflate,
+        @Nullable ReliableConfig reliable,
         OnTransferError onTransferError,
         int maxInFlight,
         Map<String, FunctionTarget> routeKeys,
@@ -118,6 +119,7 @@ public record RouteConfig(
                 .transferAction(transferAction)
                 .subprotocols(subprotocols)
                 .permessageDeflate(permessageDeflate)
+                .reliable(reliable)
                 .onTransferError(onTransferError)
                 .maxInFlight(maxInFlight)
                 .routeKeys(routeKeys)
@@ -150,6 +152,7 @@ public record RouteConfig(
         private String transferAction = DEFAULT_TRANSFER_ACTION;
         private List<String> subprotocols = List.of();
         private boolean permessageDeflate;
+        private @Nullable ReliableConfig reliable;
         private @Nullable OnTransferError onTransferError;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private Map<String, FunctionTarget> routeKeys = Map.of();
@@ -242,6 +245,15 @@ public record RouteConfig(
         /** Enables {@code permessage-deflate} for clients that offer it, whatever the function says. */
         public Builder permessageDeflate(boolean value) {
             this.permessageDeflate = value;
+            return this;
+        }
+
+        /**
+         * Reliable sessions for clients that offer {@value ReliableConfig#SUBPROTOCOL} (default
+         * null: off, the subprotocol is not selected and connections end with their socket).
+         */
+        public Builder reliable(@Nullable ReliableConfig value) {
+            this.reliable = value;
             return this;
         }
 
@@ -391,6 +403,7 @@ public record RouteConfig(
                     transferAction,
                     subprotocols,
                     permessageDeflate,
+                    reliable,
                     onTransferError != null ? onTransferError : aws ? OnTransferError.IGNORE : OnTransferError.CLOSE,
                     maxInFlight,
                     routeKeys,

@@ -8,8 +8,11 @@ package dev.switchboard.core.model;
  *     TCP connection ended without a close frame
  * @param reason close reason, possibly empty
  * @param closedBy who or what ended the connection
+ * @param resumeExpired true when a reliable session ended because its client did not resume it
+ *     within its resume window; code, reason and closedBy are then those of the drop that began
+ *     the window
  */
-public record CloseCause(int code, String reason, ClosedBy closedBy) {
+public record CloseCause(int code, String reason, ClosedBy closedBy, boolean resumeExpired) {
     public static final int NORMAL = 1000;
     public static final int GOING_AWAY = 1001;
     public static final int PROTOCOL_ERROR = 1002;
@@ -22,6 +25,16 @@ public record CloseCause(int code, String reason, ClosedBy closedBy) {
     public static final int INTERNAL_ERROR = 1011;
     public static final int SERVICE_RESTART = 1012;
     public static final int TRY_AGAIN_LATER = 1013;
+
+    /** A connection that ended with its socket (not a reliable session's expired window). */
+    public CloseCause(int code, String reason, ClosedBy closedBy) {
+        this(code, reason, closedBy, false);
+    }
+
+    /** This cause, for a reliable session whose client did not come back within its window. */
+    public CloseCause withResumeExpired() {
+        return new CloseCause(code, reason, closedBy, true);
+    }
 
     /** True when {@code code} may be sent in a close frame (RFC 6455 §7.4). */
     public static boolean isSendable(int code) {

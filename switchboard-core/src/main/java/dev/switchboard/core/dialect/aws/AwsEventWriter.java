@@ -63,6 +63,9 @@ final class AwsEventWriter implements EventWriter {
             g.writeNumberField("disconnectStatusCode", close.cause().code());
             g.writeStringField("disconnectReason", disconnectReason(close.cause()));
             g.writeEndObject();
+            if (close.cause().resumeExpired()) {
+                g.writeBooleanField("resumeExpired", true);
+            }
         }
         if (!(event instanceof MessageEvent)) {
             g.writeBooleanField("isBase64Encoded", false);

@@ -90,6 +90,9 @@ final class TencentEventWriter implements EventWriter {
         g.writeNumberField("closeCode", event.cause().code());
         g.writeStringField("closeReason", event.cause().reason());
         g.writeStringField("closedBy", event.cause().closedBy().wireName());
+        if (event.cause().resumeExpired()) {
+            g.writeBooleanField("resumeExpired", true);
+        }
     }
 
     private static void writeRequestContext(RequestContext context, JsonGenerator g) throws IOException {

@@ -167,6 +167,20 @@ class TencentEventWriterTest {
                         """.formatted(ID, REQUEST_CONTEXT)));
     }
 
+    @Test
+    void closeEventOfAnExpiredReliableSessionSaysSoAtTheTopLevel() {
+        CloseCause dropped = new CloseCause(1006, "", ClosedBy.CLIENT);
+        CloseEvent event = new CloseEvent(REQUEST, ID, null, dropped.withResumeExpired());
+
+        JsonNode written = write(event);
+
+        assertThat(written.get("resumeExpired").asBoolean()).isTrue();
+        assertThat(written.get("closedBy").asText()).isEqualTo("client");
+        assertThat(written.get("closeCode").asInt()).isEqualTo(1006);
+        assertThat(write(new CloseEvent(REQUEST, ID, null, dropped)).has("resumeExpired"))
+                .isFalse();
+    }
+
     @ParameterizedTest
     @EnumSource(ClosedBy.class)
     void closeEventNamesWhoClosed(ClosedBy closedBy) {

@@ -9,6 +9,7 @@ import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
+import dev.switchboard.server.internal.session.SessionMoves;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
@@ -28,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param staticContent files served to plain GETs outside the routes, if any
  * @param backplane the cluster backplane, or null on a single node
  * @param journal where accepted connections are recorded for crash recovery ({@code state-dir})
+ * @param moves reliable sessions that moved to or are arriving from other cluster nodes
  */
 public record ClientServices(
         String nodeId,
@@ -44,7 +46,8 @@ public record ClientServices(
         @Nullable StaticContent staticContent,
         GatewayMetrics metrics,
         @Nullable ClusterBackplane backplane,
-        ConnectionJournal journal) {
+        ConnectionJournal journal,
+        SessionMoves moves) {
 
     /** The sweeper of the event loop {@code channel} runs on. */
     ConnectionSweeper sweeper(Channel channel) {

@@ -48,8 +48,11 @@ import org.slf4j.LoggerFactory;
  * answer 410), the client gets a close frame when the gateway initiated, messages already
  * received are still delivered to the transfer function (unless the transfer function itself
  * failed), and then the cleanup function is invoked exactly once.
+ *
+ * <p>A {@link ReliableConnection} (a reliable session) can change sockets: its channel is
+ * replaced when its client resumes, always by one registered on the same event loop.
  */
-public final class Connection implements LiveConnection {
+public sealed class Connection implements LiveConnection permits ReliableConnection {
     static final AttributeKey<Connection> KEY = AttributeKey.valueOf("switchboard.connection");
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -57,6 +60,7 @@ public final class Connection implements LiveConnection {
             new CloseCause(CloseCause.POLICY_VIOLATION, "message rate exceeded", ClosedBy.SERVER);
     private static final CloseCause SLOW_CONSUMER =
             new CloseCause(CloseCause.TRY_AGAIN_LATER, "slow consumer", ClosedBy.SLOW_CONSUMER);
+    static final CloseCause NO_PONG = new CloseCause(CloseCause.GOING_AWAY, "no pong", ClosedBy.SERVER);
 
     private enum State {
         OPEN,
@@ -66,7 +70,7 @@ public final class Connection implements LiveConnection {
 
     private final String id;
     private final Route route;
-    private final Channel channel;
+    private volatile Channel channel;
     private final String sourceIp;
     private final @Nullable String userAgent;
     private final @Nullable String subprotocol;
@@ -175,6 +179,11 @@ public final class Connection implements LiveConnection {
     }
 
     @Nullable
+    String userAgent() {
+        return userAgent;
+    }
+
+    @Nullable
     ObjectNode context() {
         return context;
     }
@@ -234,10 +243,69 @@ public final class Connection implements LiveConnection {
                     : new BinaryWebSocketFrame(payload);
         }
         channel.writeAndFlush(frame, channel.voidPromise());
+        countSent(message);
+        return SendResult.SENT;
+    }
+
+    /** Counts a message handed to the socket. */
+    void countSent(Message message) {
         messagesOut.increment();
         route.metrics().messageOut(message.size());
         lastActiveNanos = services.ticker().nanoTime();
-        return SendResult.SENT;
+    }
+
+    /** The socket, or the last one of a reliable session that is waiting for its client. */
+    Channel channel() {
+        return channel;
+    }
+
+    /**
+     * Moves a reliable session to the socket its client resumed on (registered on the same event
+     * loop): the ping and idle clocks start again, since the old socket's missing pong says
+     * nothing about the new one. On the event loop only.
+     */
+    void replaceChannel(Channel resumed) {
+        this.channel = resumed;
+        long now = services.ticker().nanoTime();
+        lastActiveNanos = now;
+        lastPingNanos = now;
+        pingOutstandingSinceNanos = -1;
+    }
+
+    /** Runs {@code then} on the event loop once every received message reached its function. */
+    void whenTransferIdle(Runnable then) {
+        pump.whenIdle(then);
+    }
+
+    /**
+     * Leaves this node without a cleanup, for a reliable session that moved to another node: out
+     * of the registry and the local groups, no timers. The cluster records are the new node's to
+     * write. On the event loop, with the transfer queue idle.
+     */
+    void detachForMove() {
+        state = State.CLOSED;
+        cleanupDispatched = true;
+        services.registry().remove(this);
+        services.groups().leaveAll(this);
+        services.sweeper(channel).untrack(this);
+        services.unfinished().decrementAndGet();
+        route.metrics().movedAway();
+        pump.stop(false);
+        if (services.backplane() != null) {
+            services.backplane().movedAway(id);
+        }
+        log.atInfo()
+                .addKeyValue("conn", id)
+                .addKeyValue("route", route.path())
+                .log("moved to another node (in {}, out {})", messagesIn, messagesOut.sum());
+    }
+
+    long messagesIn() {
+        return messagesIn;
+    }
+
+    long messagesOut() {
+        return messagesOut.sum();
     }
 
     /** Marks the connection as compressing (permessage-deflate): it cannot take shared frames. */
@@ -245,7 +313,7 @@ public final class Connection implements LiveConnection {
         this.compressed = value;
     }
 
-    private void onBufferFull() {
+    void onBufferFull() {
         if (services.limits().slowConsumer() == SlowConsumerPolicy.DROP) {
             log.atDebug()
                     .addKeyValue("conn", id)
@@ -278,12 +346,12 @@ public final class Connection implements LiveConnection {
         if (state != State.OPEN) {
             return;
         }
-        messagesIn++;
         long now = services.ticker().nanoTime();
         if (!takeMessageToken(now)) {
             closeOnLoop(MESSAGE_RATE_EXCEEDED);
             return;
         }
+        messagesIn++;
         route.metrics().messageIn(message.size());
         lastActiveNanos = now;
         pump.offer(message);
@@ -409,7 +477,7 @@ public final class Connection implements LiveConnection {
         long pingInterval = limits.pingInterval().toNanos();
         if (pingOutstandingSinceNanos >= 0) {
             if (now - pingOutstandingSinceNanos >= pingInterval) {
-                return new CloseCause(CloseCause.GOING_AWAY, "no pong", ClosedBy.SERVER);
+                return NO_PONG;
             }
         } else if (now - lastPingNanos >= pingInterval) {
             lastPingNanos = now;

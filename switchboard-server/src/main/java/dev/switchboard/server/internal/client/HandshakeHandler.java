@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the upgrade request of a new client socket: finds the route (404 otherwise), checks that
  * it is a WebSocket version 13 upgrade, applies the connection limits (the node's, then the
- * route's {@code max-connections}), stops reading the socket
- * and hands over to {@link Registration}. Every refusal is an HTTP error with a JSON body.
+ * route's {@code max-connections}), stops reading the socket and hands over to
+ * {@link Registration}, or to {@link ResumeHandshake} for a client resuming a reliable session.
+ * Every refusal is an HTTP error with a JSON body.
  */
 @Sharable
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -73,6 +74,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         try {
             Route route = check(ctx.channel(), request);
             ctx.channel().config().setAutoRead(false);
+            ResumeRequest resume = ResumeRequest.of(route, request);
+            if (resume != null) {
+                new ResumeHandshake(ctx, request, route, resume, services).start();
+                return;
+            }
             new Registration(ctx, request, route, ConnectionId.generate(services.nodeId()), services).start();
         } catch (SwitchboardException e) {
             log.info("handshake from {} for {} refused: {}", remoteIp(ctx.channel()), request.uri(), e.getMessage());

@@ -3,6 +3,7 @@ package dev.switchboard.server.internal.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.dialect.RegistrationDecision;
 import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.json.Json;
@@ -14,6 +15,7 @@ import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
 import dev.switchboard.server.internal.metrics.FunctionRole;
+import dev.switchboard.server.internal.session.ReliableSession;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -154,7 +156,8 @@ final class Registration {
 
     private void accept(RegistrationDecision.Accept accept) {
         Channel channel = ctx.channel();
-        String subprotocols = subprotocolsToOffer(accept);
+        ReliableConfig reliable = ResumeRequest.reliableOffered(route, request);
+        String subprotocols = reliable != null ? ReliableConfig.SUBPROTOCOL : subprotocolsToOffer(accept);
         String problem = checkAccept(accept);
         if (problem != null) {
             ErrorCode code =
@@ -162,16 +165,27 @@ final class Registration {
             refuse(new RegistrationDecision.Refuse(code.httpStatus(), code.errNo(), "registration failed", problem));
             return;
         }
-        Connection connection = new Connection(
-                connectionId,
-                route,
-                channel,
-                sourceIp,
-                request.headers().get(HttpHeaderNames.USER_AGENT),
-                accept.subprotocol(),
-                accept.context(),
-                connectedAt.toEpochMilli(),
-                services);
+        Connection connection = reliable != null
+                ? new ReliableConnection(
+                        connectionId,
+                        route,
+                        channel,
+                        sourceIp,
+                        request.headers().get(HttpHeaderNames.USER_AGENT),
+                        accept.context(),
+                        connectedAt.toEpochMilli(),
+                        services,
+                        new ReliableSession(connectionId, reliable))
+                : new Connection(
+                        connectionId,
+                        route,
+                        channel,
+                        sourceIp,
+                        request.headers().get(HttpHeaderNames.USER_AGENT),
+                        accept.subprotocol(),
+                        accept.context(),
+                        connectedAt.toEpochMilli(),
+                        services);
         if (!channel.isActive()) {
             connection.abandon(new CloseCause(CloseCause.ABNORMAL, "client left during registration", ClosedBy.CLIENT));
             return;
@@ -182,18 +196,7 @@ final class Registration {
                         ? PermessageDeflate.negotiate(
                                 request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), maxMessageBytes)
                         : null;
-        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(route.limits().maxFrameBytes())
-                .allowExtensions(deflate != null)
-                .expectMaskedFrames(true)
-                .allowMaskMismatch(false)
-                .closeOnProtocolViolation(false)
-                .build();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                        "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + route.path(),
-                        subprotocols,
-                        decoderConfig)
-                .newHandshaker(request);
+        WebSocketServerHandshaker handshaker = handshaker(request, route, subprotocols, deflate != null);
         HttpHeaders responseHeaders = new DefaultHttpHeaders();
         if (deflate != null) {
             responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
@@ -215,10 +218,30 @@ final class Registration {
                 return;
             }
             installFrameHandlers(channel.pipeline(), deflate, maxMessageBytes);
+            if (connection instanceof ReliableConnection session) {
+                session.welcome();
+            }
             channel.config().setAutoRead(true);
         });
         handshaker.handshake(channel, request, responseHeaders, written);
         warnIfSubprotocolDropped(accept, handshaker);
+    }
+
+    /** The handshaker for {@code request} on {@code route}, choosing among {@code subprotocols}. */
+    static WebSocketServerHandshaker handshaker(
+            FullHttpRequest request, Route route, @Nullable String subprotocols, boolean extensions) {
+        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(route.limits().maxFrameBytes())
+                .allowExtensions(extensions)
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(false)
+                .build();
+        return new WebSocketServerHandshakerFactory(
+                        "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + route.path(),
+                        subprotocols,
+                        decoderConfig)
+                .newHandshaker(request);
     }
 
     private static String refusalReason(int errNo) {
@@ -272,7 +295,7 @@ final class Registration {
         }
     }
 
-    private void installFrameHandlers(
+    static void installFrameHandlers(
             ChannelPipeline pipeline, @Nullable WebSocketServerExtension deflate, int maxMessageBytes) {
         if (deflate != null) {
             pipeline.addAfter("wsdecoder", "deflate-decoder", deflate.newExtensionDecoder());

@@ -41,6 +41,7 @@ final class TransferPump {
     private boolean paused;
     private boolean stopped;
     private boolean draining;
+    private @Nullable Runnable whenIdle;
 
     TransferPump(Connection connection, Route route, LimitsConfig limits, EventLoop loop) {
         this.connection = connection;
@@ -90,6 +91,18 @@ final class TransferPump {
             queuedBytes = 0;
         }
         drain();
+    }
+
+    /**
+     * Runs {@code then} once nothing is queued or in flight (now, if so): a reliable session that
+     * moves to another node waits for it, so its client's messages reach the function in order.
+     */
+    void whenIdle(Runnable then) {
+        if (inFlight == 0 && isQueueEmpty()) {
+            then.run();
+        } else {
+            whenIdle = then;
+        }
     }
 
     private void dispatch(Message message) {
@@ -149,6 +162,11 @@ final class TransferPump {
                     .addKeyValue("route", connection.route().path())
                     .log("resume queue={} bytes={} inFlight={}", size, queuedBytes, inFlight);
             connection.resumeReading();
+        }
+        if (whenIdle != null && inFlight == 0 && size == 0) {
+            Runnable then = whenIdle;
+            whenIdle = null;
+            then.run();
         }
         if (stopped && inFlight == 0 && size == 0) {
             queue = null;

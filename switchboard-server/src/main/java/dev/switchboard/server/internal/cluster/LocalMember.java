@@ -1,5 +1,6 @@
 package dev.switchboard.server.internal.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.cluster.ClusterMember;
 import dev.switchboard.core.cluster.ConnectionRecord;
@@ -7,6 +8,7 @@ import dev.switchboard.core.cluster.ForwardReply;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.server.internal.client.ClientServices;
+import dev.switchboard.server.internal.client.SessionHandover;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.push.PushServices;
@@ -44,6 +46,16 @@ public final class LocalMember implements ClusterMember {
     @Override
     public ForwardReply handleForwarded(ObjectNode request) {
         return push.handleForwarded(request);
+    }
+
+    /** A session handover waits on the session's event loop; everything else answers at once. */
+    @Override
+    public CompletionStage<ForwardReply> handleForwardedAsync(ObjectNode request) {
+        JsonNode handover = request.get(SessionHandover.REQUEST);
+        if (handover != null && handover.isObject()) {
+            return SessionHandover.handle(services, handover);
+        }
+        return CompletableFuture.completedFuture(handleForwarded(request));
     }
 
     @Override

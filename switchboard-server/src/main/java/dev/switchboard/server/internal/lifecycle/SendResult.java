@@ -7,5 +7,10 @@ public enum SendResult {
     /** The connection is closed or closing. */
     GONE,
     /** The client is not reading fast enough; the message was not queued. */
-    BUFFER_FULL
+    BUFFER_FULL,
+    /**
+     * A reliable session waiting for its client to resume kept the message: the client gets it
+     * when it comes back (or never, if its resume window runs out).
+     */
+    QUEUED
 }

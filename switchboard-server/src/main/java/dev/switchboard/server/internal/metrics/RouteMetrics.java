@@ -37,6 +37,7 @@ public final class RouteMetrics {
     private final DistributionSummary queueDepth;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
+    private final Map<String, Counter> sessions = new ConcurrentHashMap<>();
     /** Function timers by role and outcome, created up front: the message path only records. */
     private final Timer[][] functions;
 
@@ -78,6 +79,21 @@ public final class RouteMetrics {
         accepted.increment();
     }
 
+    /**
+     * A reliable session event ({@code switchboard_sessions_total{event}}): {@code parked} (its
+     * socket dropped), {@code resumed}, {@code expired} (not resumed in time) or {@code refused}
+     * (a resume that got a reset).
+     */
+    public void session(String event) {
+        sessions.computeIfAbsent(
+                        event,
+                        name -> Counter.builder("switchboard.sessions")
+                                .description("Reliable session events")
+                                .tags("route", route, "event", name)
+                                .register(registry))
+                .increment();
+    }
+
     /** A handshake refused for {@code reason} (e.g. {@code function}, {@code function-error}). */
     public void connectRefused(String reason) {
         refused.computeIfAbsent(
@@ -91,6 +107,12 @@ public final class RouteMetrics {
 
     public void opened() {
         open.incrementAndGet();
+    }
+
+    /** A reliable session moved to another cluster node: it is open there, not here. */
+    public void movedAway() {
+        open.decrementAndGet();
+        session("moved-away");
     }
 
     /** A connection ended with {@code cause}. */

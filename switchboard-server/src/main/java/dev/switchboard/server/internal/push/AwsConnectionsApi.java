@@ -316,7 +316,7 @@ final class AwsConnectionsApi extends ChannelInboundHandlerAdapter {
         }
         Message message = isUtf8(data) ? new Message(Message.Type.TEXT, data) : Message.binary(data);
         switch (connection.send(message)) {
-            case SENT -> {}
+            case SENT, QUEUED -> {}
             case GONE -> throw AwsApiException.gone(id);
             case BUFFER_FULL ->
                 throw AwsApiException.limitExceeded(

@@ -14,6 +14,7 @@ import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.SharedFrame;
+import dev.switchboard.server.internal.session.SessionMoves;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -30,10 +31,12 @@ final class LocalPushes {
 
     private final ConnectionRegistry registry;
     private final GroupRegistry groups;
+    private final SessionMoves moves;
 
-    LocalPushes(ConnectionRegistry registry, GroupRegistry groups) {
+    LocalPushes(ConnectionRegistry registry, GroupRegistry groups, SessionMoves moves) {
         this.registry = registry;
         this.groups = groups;
+        this.moves = moves;
     }
 
     ObjectNode execute(PushCommand command) {
@@ -68,6 +71,9 @@ final class LocalPushes {
             switch (find(one.id()).send(message)) {
                 case SENT -> {
                     return ok();
+                }
+                case QUEUED -> {
+                    return queued();
                 }
                 case GONE -> throw gone(one.id());
                 case BUFFER_FULL ->
@@ -106,12 +112,30 @@ final class LocalPushes {
         }
     }
 
+    /** True when connection {@code id} is open on this node. */
+    boolean holds(String id) {
+        return registry.find(id).isPresent();
+    }
+
     private LiveConnection find(String id) {
-        return registry.find(id).orElseThrow(() -> gone(id));
+        return registry.find(id)
+                .orElseThrow(() -> moves.isArriving(id)
+                        ? new SwitchboardException(
+                                ErrorCode.BACKPLANE_UNAVAILABLE,
+                                "secConnectionID " + id
+                                        + ": the session is moving to this node from another one; retry")
+                        : gone(id));
     }
 
     private static SwitchboardException gone(String id) {
         return new SwitchboardException(ErrorCode.CONNECTION_GONE, "secConnectionID " + id + ": unknown or closed");
+    }
+
+    /** The answer for a push kept by a parked reliable session (HTTP 202, see {@link PushReply#ok}). */
+    static ObjectNode queued() {
+        ObjectNode body = ok();
+        body.put("queued", true);
+        return body;
     }
 
     static ObjectNode ok() {
@@ -125,11 +149,16 @@ final class LocalPushes {
     private static final class Fanout {
         private int delivered;
         private int failed;
+        private int queued;
         private final ArrayNode failures = Json.mapper().createArrayNode();
 
         void send(LiveConnection connection, SharedFrame frame) {
             switch (connection.send(frame)) {
                 case SENT -> delivered++;
+                case QUEUED -> {
+                    delivered++;
+                    queued++;
+                }
                 case GONE -> failed(connection.id(), "gone");
                 case BUFFER_FULL -> failed(connection.id(), "buffer-full");
             }
@@ -149,6 +178,9 @@ final class LocalPushes {
             body.set("failures", failures);
             if (failed > failures.size()) {
                 body.put("failuresTruncated", true);
+            }
+            if (queued > 0) {
+                body.put("queued", queued);
             }
             return body;
         }

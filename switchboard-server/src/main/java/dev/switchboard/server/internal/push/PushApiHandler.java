@@ -261,8 +261,9 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static CompletionStage<FullHttpResponse> reply(
             ChannelHandlerContext ctx, Exchange exchange, CompletionStage<PushReply> reply) {
         return reply.thenApply(answer -> {
-            exchange.outcome =
-                    answer.isOk() ? "ok" : labelOf(answer.body().path("errNo").asInt());
+            exchange.outcome = answer.status() == 202
+                    ? "queued"
+                    : answer.isOk() ? "ok" : labelOf(answer.body().path("errNo").asInt());
             FullHttpResponse response = JsonResponses.ok(ctx.alloc(), answer.body());
             response.setStatus(io.netty.handler.codec.http.HttpResponseStatus.valueOf(answer.status()));
             return response;

@@ -7,8 +7,13 @@ import dev.switchboard.core.json.Json;
 
 /** The answer to a push or admin request: HTTP status and JSON body. */
 record PushReply(int status, ObjectNode body) {
+    /**
+     * A success: 200, or 202 when the body says {@code "queued": true} (a push kept for a reliable
+     * session that is waiting for its client).
+     */
     static PushReply ok(ObjectNode body) {
-        return new PushReply(200, body);
+        boolean queued = body.path("queued").isBoolean() && body.get("queued").booleanValue();
+        return new PushReply(queued ? 202 : 200, body);
     }
 
     static PushReply of(SwitchboardException error) {
@@ -27,6 +32,6 @@ record PushReply(int status, ObjectNode body) {
     }
 
     boolean isOk() {
-        return status == 200;
+        return status == 200 || status == 202;
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.core.push.PushTarget;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
+import dev.switchboard.server.internal.session.SessionMoves;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,18 +37,27 @@ final class PushRouter {
     private final String nodeId;
     private final Duration forwardTimeout;
     private final GatewayMetrics metrics;
+    private final SessionMoves moves;
+
+    /** The status of a forwarded reply that says the session moved on, to {@code movedTo}. */
+    static final int MOVED = 421;
+
+    /** Redirects a forwarded request follows after a reliable session that moved more than once. */
+    private static final int MAX_HOPS = 3;
 
     PushRouter(
             LocalPushes local,
             @Nullable ClusterBackplane backplane,
             String nodeId,
             Duration forwardTimeout,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics,
+            SessionMoves moves) {
         this.local = local;
         this.backplane = backplane;
         this.nodeId = nodeId;
         this.forwardTimeout = forwardTimeout;
         this.metrics = metrics;
+        this.moves = moves;
     }
 
     /** Runs {@code command} (parsed from {@code body}) here or on the nodes that hold its targets. */
@@ -57,14 +67,45 @@ final class PushRouter {
         }
         String single = singleTarget(command);
         if (single != null) {
-            String owner = ConnectionId.nodeOf(single).orElse(nodeId);
-            return owner.equals(nodeId) ? CompletableFuture.completedFuture(runHere(command)) : forward(owner, body);
+            // a reliable session may live elsewhere than its id says: here, or where it moved
+            String owner = local.holds(single)
+                    ? nodeId
+                    : moves.movedTo(single)
+                            .orElseGet(() -> ConnectionId.nodeOf(single).orElse(nodeId));
+            if (owner.equals(nodeId)) {
+                return CompletableFuture.completedFuture(runHere(command));
+            }
+            return forward(owner, body)
+                    .thenCompose(reply -> reply.status() == ErrorCode.CONNECTION_GONE.httpStatus()
+                            ? toHolder(single, owner, command, body, reply)
+                            : CompletableFuture.completedFuture(reply));
         }
         PushTarget target = ((PushCommand.Send) command).target();
         if (target instanceof PushTarget.Connections many) {
             return splitByNode(many, body);
         }
         return everywhere(command, body);
+    }
+
+    /**
+     * After a 410 from {@code owner}: a reliable session that moved keeps its id, so if its
+     * cluster record names another node (its id's node has left the cluster since, and with it
+     * the redirect), the command goes there; otherwise the 410 stands.
+     */
+    private CompletionStage<PushReply> toHolder(
+            String id, String owner, PushCommand command, ObjectNode body, PushReply gone) {
+        return backplane
+                .records(List.of(id))
+                .thenCompose(records -> {
+                    String holder = records.isEmpty() ? owner : records.get(0).node();
+                    if (holder.equals(owner)) {
+                        return CompletableFuture.completedFuture(gone);
+                    }
+                    return holder.equals(nodeId)
+                            ? CompletableFuture.completedFuture(runHere(command))
+                            : forward(holder, body);
+                })
+                .exceptionally(error -> gone);
     }
 
     /** Runs {@code command} on this node only: for requests forwarded by other nodes. */
@@ -76,7 +117,7 @@ final class PushRouter {
         }
     }
 
-    private static @Nullable String singleTarget(PushCommand command) {
+    static @Nullable String singleTarget(PushCommand command) {
         if (command instanceof PushCommand.Send send) {
             return send.target() instanceof PushTarget.Connection one ? one.id() : null;
         }
@@ -101,6 +142,21 @@ final class PushRouter {
 
     /** Forwards any cluster request; the outcome and latency count in the cluster metrics. */
     CompletionStage<PushReply> forwardRequest(String node, ObjectNode request) {
+        return forwardRequest(node, request, 0);
+    }
+
+    /** Forwards, following the redirect of a reliable session that moved to another node. */
+    private CompletionStage<PushReply> forwardRequest(String node, ObjectNode request, int hops) {
+        return forwardOnce(node, request).thenCompose(reply -> {
+            String movedTo = reply.body().path("movedTo").asText("");
+            if (reply.status() == MOVED && !movedTo.isEmpty() && hops < MAX_HOPS) {
+                return forwardRequest(movedTo, request, hops + 1);
+            }
+            return CompletableFuture.completedFuture(reply);
+        });
+    }
+
+    private CompletionStage<PushReply> forwardOnce(String node, ObjectNode request) {
         long started = System.nanoTime();
         return backplane.forward(node, request, forwardTimeout).handle((reply, error) -> {
             if (error == null) {

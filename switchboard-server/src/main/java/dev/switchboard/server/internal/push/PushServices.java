@@ -7,9 +7,12 @@ import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.cluster.ForwardReply;
 import dev.switchboard.core.config.PushConfig;
 import dev.switchboard.core.dialect.tencent.TencentPushParser;
+import dev.switchboard.core.json.Json;
+import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.server.internal.client.ClientServices;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The push side of a node, built once: local execution, routing across the cluster, the admin
@@ -20,11 +23,13 @@ public final class PushServices {
     final PushRouter router;
     final AdminApi admin;
     final AwsConnectionsApi aws;
+    private final ClientServices services;
 
     public PushServices(ClientServices services, PushConfig pushConfig, Duration forwardTimeout) {
-        this.local = new LocalPushes(services.registry(), services.groups());
-        this.router =
-                new PushRouter(local, services.backplane(), services.nodeId(), forwardTimeout, services.metrics());
+        this.services = services;
+        this.local = new LocalPushes(services.registry(), services.groups(), services.moves());
+        this.router = new PushRouter(
+                local, services.backplane(), services.nodeId(), forwardTimeout, services.metrics(), services.moves());
         this.admin =
                 new AdminApi(services.registry(), services.groups(), services.backplane(), router, services.nodeId());
         this.aws = new AwsConnectionsApi(
@@ -45,7 +50,17 @@ public final class PushServices {
         try {
             JsonNode push = request.get("push");
             if (push instanceof ObjectNode body) {
-                return router.runHere(TencentPushParser.parse(body)).toForwardReply();
+                PushCommand command = TencentPushParser.parse(body);
+                String single = PushRouter.singleTarget(command);
+                if (single != null && services.registry().find(single).isEmpty()) {
+                    Optional<String> moved = services.moves().movedTo(single);
+                    if (moved.isPresent()) {
+                        // a reliable session that moved on: the asking node forwards there
+                        ObjectNode redirect = Json.mapper().createObjectNode().put("movedTo", moved.get());
+                        return new ForwardReply(PushRouter.MOVED, redirect);
+                    }
+                }
+                return router.runHere(command).toForwardReply();
             }
             JsonNode aws = request.get("aws-connections");
             if (aws != null && aws.isObject()) {
