@@ -2,8 +2,9 @@
 // ReliableSocket against a real gateway, through a TCP proxy that can reset its connections
 // (RST, no close frame) and refuse new ones for a while, as a dead network does.
 //
-// Needs a running gateway with two reliable routes whose functions accept every connection:
-//   /stream  resume-window 30s, a replay buffer of at least 5,000 messages
+// Needs a running gateway with reliable routes whose functions accept every connection:
+//   /stream  resume-window 30s, a replay buffer of at least 5,000 messages, and a transfer
+//            function that replies to each message with "echo " and the message
 //   /short   resume-window 1s
 //   /binary  resume-window 30s
 // and the environment
@@ -127,10 +128,12 @@ test('a reset in the middle of both streams loses nothing, and the session resum
   const socket = new ReliableSocket(proxy.url('/stream'), { minDelay: 50, maxDelay: 500 });
   const events = [];
   const received = [];
+  const echoes = [];
   for (const type of ['open', 'resumed', 'reset', 'reconnecting', 'close']) {
     socket.on(type, (event) => events.push(type));
   }
-  socket.on('message', (event) => received.push(event.data));
+  // what the gateway pushes, and what the transfer function replies, each in its own order
+  socket.on('message', (event) => (event.data.startsWith('echo ') ? echoes : received).push(event.data));
   try {
     const opened = await next(socket, 'open');
     assert.equal(opened.reliable, true);
@@ -164,8 +167,11 @@ test('a reset in the middle of both streams loses nothing, and the session resum
     assert.deepEqual([...new Set(statuses)].sort(), [200, 202]);
 
     await until(() => received.length >= MESSAGES, () => `${MESSAGES} messages, got ${received.length}`);
+    await until(() => echoes.length >= MESSAGES, () => `${MESSAGES} echoes, got ${echoes.length}`);
     await until(() => socket.unacknowledged === 0, () => `acks of every message sent, ${socket.unacknowledged} left`);
     assert.deepEqual(received, numbered('p-', MESSAGES));
+    // each message reached the transfer function once and in order
+    assert.deepEqual(echoes, numbered('echo c-', MESSAGES));
     assert.equal(socket.session, id);
     assert.equal(events.filter((type) => type === 'open').length, 1);
     assert.ok(events.includes('reconnecting'), `events: ${events}`);

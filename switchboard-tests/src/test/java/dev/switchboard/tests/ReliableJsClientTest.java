@@ -9,6 +9,7 @@ import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.testkit.StubFunctionServer;
+import dev.switchboard.testkit.StubFunctionServer.StubResponse;
 import dev.switchboard.testkit.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +74,20 @@ class ReliableJsClientTest {
                                 .withReplayLimits(20_000, 16 << 20, Duration.ofMinutes(5))))
                 .route(route("/short", ReliableConfig.withWindow(Duration.ofSeconds(1))))
                 .route(route("/binary", ReliableConfig.withWindow(Duration.ofSeconds(30)))));
+        functions.on(
+                "/stream/transfer",
+                event -> StubResponse.json(StubFunctionServer.json()
+                        .put("errNo", 0)
+                        .put("errMsg", "ok")
+                        .set(
+                                "reply",
+                                StubFunctionServer.json()
+                                        .put("dataType", "text")
+                                        .put(
+                                                "data",
+                                                "echo "
+                                                        + event.at("/websocket/data")
+                                                                .asText()))));
 
         NodeRun run = node(
                 "--test",
