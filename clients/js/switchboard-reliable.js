@@ -236,7 +236,9 @@
   };
 
   proto._detach = function (ws) {
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    // still listening: some clients (the ws package) throw an error event nobody listens to
+    ws.onerror = function () {};
     if (this._ws === ws) {
       this._ws = null;
     }
@@ -325,6 +327,10 @@
     }
     switch (control.type) {
       case 'welcome':
+        if (this._session !== null) {
+          // asked to resume, given a new session: the old one is gone all the same
+          this._startOver({ errNo: 0, errMsg: 'the gateway opened a new session instead' }, false);
+        }
         this._session = String(control.session);
         this._token = String(control.token);
         this._resumeWindow = Number(control.resumeWindow) || 0;
