@@ -71,6 +71,13 @@ final class ChatPage implements AutoCloseable {
                 .toList();
     }
 
+    /** The messages typed while reconnecting that the page shows as waiting, in order. */
+    List<String> pending() {
+        return driver.findElements(By.cssSelector("#messages li.pending > span:first-child")).stream()
+                .map(WebElement::getText)
+                .toList();
+    }
+
     /** The texts of the rendered notices of {@code kind} (join, leave, ...), in order. */
     List<String> notices(String kind) {
         return driver.findElements(By.cssSelector("#messages li.notice")).stream()

@@ -101,7 +101,7 @@ class DemoBrowserTest {
      * A blip under one page: the network between Bob's browser and the gateway resets his socket
      * (RST, no close frame) and refuses new connections for a while. Bob's page shows that it is
      * reconnecting and resumes the same connection: what Alice said meanwhile arrives once and in
-     * order, what Bob typed meanwhile reaches Alice once, and Alice sees no leave notice (no
+     * order, what Bob typed meanwhile shows as waiting and then reaches Alice once, and Alice sees no leave notice (no
      * cleanup ran) and no second join (no new registration).
      */
     @ParameterizedTest(name = "{0}")
@@ -127,6 +127,7 @@ class DemoBrowserTest {
             }
             bob.sayNow("typed while away").sayNow("and again");
             assertThat(bob.status()).as("bob's page during the blip").isEqualTo("reconnecting…");
+            assertThat(bob.pending()).containsExactly("typed while away", "and again");
             network.forwardTo(demo.port());
 
             bob.awaitStatus("online").awaitMessage("alice", "five", false).awaitMessage("bob", "and again", true);
@@ -147,6 +148,7 @@ class DemoBrowserTest {
             assertThat(alice.notices("join")).hasSize(1);
             assertThat(bob.notices("self")).as("bob joined once").hasSize(1);
             assertThat(bob.notices("disconnected")).isEmpty();
+            assertThat(bob.pending()).isEmpty();
         }
     }
 

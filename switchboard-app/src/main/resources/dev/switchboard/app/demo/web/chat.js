@@ -50,6 +50,23 @@
     append(item);
   }
 
+  /** A message typed while reconnecting: it waits in the socket, and shows until the socket is back. */
+  function addPending(value) {
+    const item = document.createElement('li');
+    item.className = 'pending';
+    const body = document.createElement('span');
+    body.textContent = value;
+    const hint = document.createElement('span');
+    hint.className = 'hint';
+    hint.textContent = 'sending when reconnected…';
+    item.append(body, hint);
+    append(item);
+  }
+
+  function clearPending() {
+    messages.querySelectorAll('li.pending').forEach((item) => item.remove());
+  }
+
   function append(item) {
     const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
     messages.append(item);
@@ -86,10 +103,15 @@
       if (socket === rs) handler(event);  // not a socket the user already left
     };
     rs.on('open', mine(() => {
+      clearPending();
       setStatus('online');
       addNotice(`You joined #${wanted.room} as ${wanted.nick}`, 'self');
     }));
-    rs.on('resumed', mine(() => setStatus('online')));
+    // what was typed meanwhile goes out now; the room's echo shows it in place of the pending line
+    rs.on('resumed', mine(() => {
+      clearPending();
+      setStatus('online');
+    }));
     rs.on('message', mine((event) => render(event.data)));
     rs.on('reconnecting', mine((event) => {
       if (rs.state === 'connecting') {
@@ -112,6 +134,7 @@
     }));
     rs.on('close', mine((event) => {
       socket = null;
+      clearPending();
       setStatus('offline');
       if (wanted) {
         addNotice(`Disconnected (${event.code}${event.reason ? ' ' + event.reason : ''})`, 'disconnected');
@@ -162,6 +185,7 @@
     const value = text.value.trim();
     if (!value || !socket) return;
     socket.send(value);
+    if (socket.state !== 'open') addPending(value);
     text.value = '';
   });
 
