@@ -5,6 +5,7 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
+import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.function.FunctionTarget;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code switchboard demo}: the gateway with a chat application, its page at {@code /} and its
- * WebSocket route at {@code /chat}. The chat's functions are the in-process
+ * WebSocket route at {@code /chat}, with reliable sessions (a 30 s resume window). The chat's functions are the in-process
  * {@link ChatFunctions}, or those of a config given with {@code --config} (such as
  * {@code examples/chat-python/chat.yaml}), which must have a {@code /chat} route.
  */
@@ -121,6 +122,8 @@ final class DemoCommand implements Callable<Integer> {
                         .register(FunctionTarget.parse(functions + "register"))
                         .transfer(FunctionTarget.parse(functions + "transfer"))
                         .cleanup(FunctionTarget.parse(functions + "cleanup"))
+                        // the page speaks switchboard.reliable.v1: a blip costs no leave and join
+                        .reliable(ReliableConfig.defaults())
                         .build());
     }
 

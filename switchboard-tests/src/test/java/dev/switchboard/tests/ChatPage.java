@@ -54,6 +54,38 @@ final class ChatPage implements AutoCloseable {
         return this;
     }
 
+    /** Types a message and presses Send at once, whatever the page's state (e.g. while reconnecting). */
+    ChatPage sayNow(String text) {
+        type(By.id("text"), text);
+        driver.findElement(By.id("send")).click();
+        return this;
+    }
+
+    /** The texts of the rendered messages from {@code nick}, theirs or not, in order. */
+    List<String> messagesFrom(String nick, boolean mine) {
+        return driver.findElements(By.cssSelector("#messages li.message")).stream()
+                .filter(item ->
+                        nick.equals(item.findElement(By.className("nick")).getText())
+                                && mine == item.getAttribute("class").contains("mine"))
+                .map(item -> item.findElement(By.className("text")).getText())
+                .toList();
+    }
+
+    /** The messages typed while reconnecting that the page shows as waiting, in order. */
+    List<String> pending() {
+        return driver.findElements(By.cssSelector("#messages li.pending > span:first-child")).stream()
+                .map(WebElement::getText)
+                .toList();
+    }
+
+    /** The texts of the rendered notices of {@code kind} (join, leave, ...), in order. */
+    List<String> notices(String kind) {
+        return driver.findElements(By.cssSelector("#messages li.notice")).stream()
+                .filter(item -> kind.equals(item.getAttribute("data-kind")))
+                .map(WebElement::getText)
+                .toList();
+    }
+
     /** Waits until the status shows {@code state} (online, connecting, reconnecting, offline). */
     ChatPage awaitStatus(String state) {
         wait.withMessage(() -> name + ": status '" + state + "', page shows '" + status() + "'")

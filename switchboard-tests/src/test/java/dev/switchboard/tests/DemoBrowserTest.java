@@ -1,6 +1,11 @@
 package dev.switchboard.tests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.switchboard.tests.DemoBrowserTest.ScreenshotOnFailure;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code switchboard demo} in real headless Chromium: two people in one room see each other's
  * messages and, when one closes the window, a leave notice; the page reconnects by itself after
- * the gateway restarts. The same page runs against the built-in Java chat and the Python and Node
+ * the gateway restarts, and a reset of its socket costs nothing: the page resumes the same
+ * connection. The same page runs against the built-in Java chat and the Python and Node
  * examples. A failing test leaves a screenshot of each page in {@code target/screenshots}.
  */
 @ExtendWith(ScreenshotOnFailure.class)
@@ -89,6 +95,68 @@ class DemoBrowserTest {
         ChatPage bob = browser("bob", second).join("bob", "lobby").awaitStatus("online");
         bob.say("welcome back");
         alice.awaitMessage("bob", "welcome back", false);
+    }
+
+    /**
+     * A blip under one page: the network between Bob's browser and the gateway resets his socket
+     * (RST, no close frame) and refuses new connections for a while. Bob's page shows that it is
+     * reconnecting and resumes the same connection: what Alice said meanwhile arrives once and in
+     * order, what Bob typed meanwhile shows as waiting and then reaches Alice once, and Alice sees no leave notice (no
+     * cleanup ran) and no second join (no new registration).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chats")
+    void aResetSocketResumesWithoutLosingAMessageOrShowingALeaveNotice(String chat, @Nullable String config)
+            throws Exception {
+        DemoProcess demo = demo(0, config);
+        try (TcpProxy network = TcpProxy.to(demo.port())) {
+            ChatPage alice = browser("alice", demo).join("alice", "blip").awaitStatus("online");
+            ChatPage bob = ChatPage.open("bob", "http://127.0.0.1:" + network.port() + "/", profiles, WAIT);
+            pages.add(bob);
+            bob.join("bob", "blip").awaitStatus("online");
+            alice.awaitNotice("join", "bob joined");
+            alice.say("before the blip");
+            bob.awaitMessage("alice", "before the blip", false);
+
+            network.forwardTo(closedPort());
+            network.cutAll();
+            bob.awaitStatus("reconnecting");
+            List<String> meanwhile = List.of("one", "two", "three", "four", "five");
+            for (String text : meanwhile) {
+                alice.say(text).awaitMessage("alice", text, true);
+            }
+            bob.sayNow("typed while away").sayNow("and again");
+            assertThat(bob.status()).as("bob's page during the blip").isEqualTo("reconnecting…");
+            assertThat(bob.pending()).containsExactly("typed while away", "and again");
+            network.forwardTo(demo.port());
+
+            bob.awaitStatus("online").awaitMessage("alice", "five", false).awaitMessage("bob", "and again", true);
+            alice.awaitMessage("bob", "and again", false);
+            // one more round trip after the blip, so that anything doubled would be there by now
+            alice.say("welcome back");
+            bob.awaitMessage("alice", "welcome back", false);
+            bob.say("thanks");
+            alice.awaitMessage("bob", "thanks", false);
+
+            List<String> fromAlice = new ArrayList<>(List.of("before the blip"));
+            fromAlice.addAll(meanwhile);
+            fromAlice.add("welcome back");
+            assertThat(bob.messagesFrom("alice", false)).containsExactlyElementsOf(fromAlice);
+            assertThat(bob.messagesFrom("bob", true)).containsExactly("typed while away", "and again", "thanks");
+            assertThat(alice.messagesFrom("bob", false)).containsExactly("typed while away", "and again", "thanks");
+            assertThat(alice.notices("leave")).isEmpty();
+            assertThat(alice.notices("join")).hasSize(1);
+            assertThat(bob.notices("self")).as("bob joined once").hasSize(1);
+            assertThat(bob.notices("disconnected")).isEmpty();
+            assertThat(bob.pending()).isEmpty();
+        }
+    }
+
+    /** A loopback port nothing listens on: connections to it are refused. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /**

@@ -83,7 +83,12 @@ final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket();
-                upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort));
+                try {
+                    upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort));
+                } catch (IOException e) {
+                    reset(client);
+                    continue;
+                }
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
                 Socket[] pair = {client, upstream};

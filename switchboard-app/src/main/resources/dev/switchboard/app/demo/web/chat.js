@@ -1,6 +1,8 @@
 'use strict';
-// The demo chat page: joins a room over one WebSocket to /chat, renders what the room's
-// functions push, shows the connection's state, and reconnects with backoff when it drops.
+// The demo chat page: joins a room over a ReliableSocket to /chat (the gateway serves the library
+// at /switchboard/reliable.js), renders what the room's functions push and shows the connection's
+// state. A network blip is invisible: the socket resumes the same connection, what was pushed
+// meanwhile arrives, and what the user sent meanwhile goes out once.
 (() => {
   const $ = (id) => document.getElementById(id);
   const joinForm = $('join');
@@ -9,16 +11,14 @@
   const status = $('status');
   const text = $('text');
 
-  let socket = null;
+  let socket = null;          // the ReliableSocket while the user is in a room
   let wanted = null;          // {nick, room} while the user wants to be in a room
-  let attempt = 0;            // reconnect attempts since the last successful open
-  let retryTimer = null;
-  let countdownTimer = null;
 
   function setStatus(state, label) {
     status.dataset.state = state;
     status.textContent = label || state;
-    $('send').disabled = state !== 'online';
+    // while reconnecting, what is sent waits in the socket and goes out on resume
+    $('send').disabled = state !== 'online' && state !== 'reconnecting';
   }
 
   function time(at) {
@@ -50,6 +50,23 @@
     append(item);
   }
 
+  /** A message typed while reconnecting: it waits in the socket, and shows until the socket is back. */
+  function addPending(value) {
+    const item = document.createElement('li');
+    item.className = 'pending';
+    const body = document.createElement('span');
+    body.textContent = value;
+    const hint = document.createElement('span');
+    hint.className = 'hint';
+    hint.textContent = 'sending when reconnected…';
+    item.append(body, hint);
+    append(item);
+  }
+
+  function clearPending() {
+    messages.querySelectorAll('li.pending').forEach((item) => item.remove());
+  }
+
   function append(item) {
     const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
     messages.append(item);
@@ -79,46 +96,50 @@
   }
 
   function connect() {
-    clearTimeout(retryTimer);
-    clearInterval(countdownTimer);
-    setStatus(attempt === 0 ? 'connecting' : 'reconnecting', attempt === 0 ? 'connecting' : 'reconnecting…');
-    const ws = new WebSocket(url(wanted));
-    socket = ws;
-    let opened = false;
-    ws.onopen = () => {
-      opened = true;
-      attempt = 0;
+    setStatus('connecting');
+    const rs = new ReliableSocket(url(wanted), { minDelay: 500, maxDelay: 10000 });
+    socket = rs;
+    const mine = (handler) => (event) => {
+      if (socket === rs) handler(event);  // not a socket the user already left
+    };
+    rs.on('open', mine(() => {
+      clearPending();
       setStatus('online');
       addNotice(`You joined #${wanted.room} as ${wanted.nick}`, 'self');
-    };
-    ws.onmessage = (event) => render(event.data);
-    ws.onclose = (event) => {
-      if (socket !== ws) return;  // a socket the user already left
-      socket = null;
-      if (!wanted) {
-        setStatus('offline');
+    }));
+    // what was typed meanwhile goes out now; the room's echo shows it in place of the pending line
+    rs.on('resumed', mine(() => {
+      clearPending();
+      setStatus('online');
+    }));
+    rs.on('message', mine((event) => render(event.data)));
+    rs.on('reconnecting', mine((event) => {
+      if (rs.state === 'connecting') {
+        // refused at the handshake (e.g. an invalid nickname) or the gateway is down
+        if (event.attempt === 1) addNotice('Could not connect; retrying', 'error');
+        setStatus('connecting', 'connecting…');
         return;
       }
-      if (!opened && attempt === 0) {
-        // refused at the handshake (e.g. an invalid nickname) or the gateway is down
-        addNotice('Could not connect; retrying', 'error');
-      } else if (opened) {
+      if (event.attempt === 1 && event.code !== 1006) {
+        // the gateway closed the socket (e.g. it is restarting): the session may not come back
         addNotice(`Disconnected (${event.code}${event.reason ? ' ' + event.reason : ''})`, 'disconnected');
       }
-      scheduleReconnect();
-    };
-  }
-
-  function scheduleReconnect() {
-    attempt += 1;
-    const delay = Math.min(1000 * 2 ** (attempt - 1), 10000);
-    let left = Math.ceil(delay / 1000);
-    setStatus('reconnecting', `reconnecting in ${left} s`);
-    countdownTimer = setInterval(() => {
-      left -= 1;
-      if (left > 0) setStatus('reconnecting', `reconnecting in ${left} s`);
-    }, 1000);
-    retryTimer = setTimeout(connect, delay);
+      setStatus('reconnecting', 'reconnecting…');
+    }));
+    rs.on('reset', mine((event) => {
+      // the connection could not be resumed: a new one registers and joins the room again
+      addNotice('Your connection was gone too long; joining again', 'reset');
+      event.unsent.forEach((message) => rs.send(message));
+      setStatus('connecting', 'connecting…');
+    }));
+    rs.on('close', mine((event) => {
+      socket = null;
+      clearPending();
+      setStatus('offline');
+      if (wanted) {
+        addNotice(`Disconnected (${event.code}${event.reason ? ' ' + event.reason : ''})`, 'disconnected');
+      }
+    }));
   }
 
   function join(nick, room) {
@@ -129,19 +150,16 @@
     $('room-name').hidden = false;
     $('room-name').textContent = `#${room} · ${nick}`;
     messages.replaceChildren();
-    attempt = 0;
     connect();
     text.focus();
   }
 
   function leave() {
     wanted = null;
-    clearTimeout(retryTimer);
-    clearInterval(countdownTimer);
     if (socket) {
-      const ws = socket;
+      const rs = socket;
       socket = null;
-      ws.close(1000, 'left the room');
+      rs.close(1000, 'left the room');
     }
     setStatus('offline');
     chat.hidden = true;
@@ -165,20 +183,13 @@
   $('compose').addEventListener('submit', (event) => {
     event.preventDefault();
     const value = text.value.trim();
-    if (!value || !socket || socket.readyState !== WebSocket.OPEN) return;
+    if (!value || !socket) return;
     socket.send(value);
+    if (socket.state !== 'open') addPending(value);
     text.value = '';
   });
 
   $('leave').addEventListener('click', leave);
-
-  // Reconnect at once when the network comes back instead of waiting for the timer.
-  window.addEventListener('online', () => {
-    if (wanted && !socket) {
-      attempt = Math.max(attempt, 1);
-      connect();
-    }
-  });
 
   try {
     const saved = JSON.parse(localStorage.getItem('switchboard-chat') || 'null');

@@ -99,19 +99,22 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers a plain GET outside the routes from the static content; true when it did. */
+    /**
+     * Answers a plain GET outside the routes with the client library or from the static content;
+     * true when it did.
+     */
     private boolean serveStatic(ChannelHandlerContext ctx, FullHttpRequest request) {
-        StaticContent content = services.staticContent();
-        if (content == null
-                || !HttpMethod.GET.equals(request.method())
-                || request.decoderResult().isFailure()) {
+        if (!HttpMethod.GET.equals(request.method()) || request.decoderResult().isFailure()) {
             return false;
         }
         String path = new QueryStringDecoder(request.uri()).path();
         if (services.routes().containsKey(path)) {
             return false;
         }
-        Optional<StaticContent.Resource> resource = content.find(path);
+        StaticContent content = services.staticContent();
+        Optional<StaticContent.Resource> resource = path.equals(ClientLibrary.PATH)
+                ? ClientLibrary.resource()
+                : content == null ? Optional.empty() : content.find(path);
         if (resource.isEmpty()) {
             return false;
         }
