@@ -59,6 +59,8 @@ public final class StubFunctionServer implements AutoCloseable {
     });
     private final Map<String, Responder> responders = new ConcurrentHashMap<>();
     private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> counts = new ConcurrentHashMap<>();
+    private volatile boolean recording = true;
 
     private StubFunctionServer(HttpServer server) {
         this.server = server;
@@ -94,6 +96,21 @@ public final class StubFunctionServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops keeping the calls' bodies (only counting them), for long runs whose memory must not
+     * grow with the traffic.
+     */
+    public StubFunctionServer countOnly() {
+        recording = false;
+        return this;
+    }
+
+    /** How many calls {@code path} received so far. */
+    public long count(String path) {
+        var count = counts.get(path);
+        return count == null ? 0 : count.get();
+    }
+
     /** The calls {@code path} received so far, in arrival order. */
     public List<Call> calls(String path) {
         return List.copyOf(calls.getOrDefault(path, List.of()));
@@ -117,8 +134,12 @@ public final class StubFunctionServer implements AutoCloseable {
         } catch (IOException e) {
             body = Json.mapper().getNodeFactory().textNode(new String(request, StandardCharsets.UTF_8));
         }
-        calls.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
-                .add(new Call(body, Map.copyOf(exchange.getRequestHeaders())));
+        counts.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicLong())
+                .incrementAndGet();
+        if (recording) {
+            calls.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
+                    .add(new Call(body, Map.copyOf(exchange.getRequestHeaders())));
+        }
         StubResponse response =
                 responders.getOrDefault(path, event -> StubResponse.ok()).apply(body);
         if (!response.delay().isZero()) {

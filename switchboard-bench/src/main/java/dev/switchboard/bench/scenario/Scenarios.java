@@ -16,6 +16,7 @@ public final class Scenarios {
                 new EchoHttpScenario(),
                 new EchoPushScenario(),
                 new FanoutScenario(),
-                new ClusterPushScenario());
+                new ClusterPushScenario(),
+                new SoakScenario());
     }
 }
