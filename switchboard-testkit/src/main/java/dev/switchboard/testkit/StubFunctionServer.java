@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -59,7 +60,7 @@ public final class StubFunctionServer implements AutoCloseable {
     });
     private final Map<String, Responder> responders = new ConcurrentHashMap<>();
     private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
-    private final Map<String, java.util.concurrent.atomic.AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private volatile boolean recording = true;
 
     private StubFunctionServer(HttpServer server) {
@@ -134,8 +135,7 @@ public final class StubFunctionServer implements AutoCloseable {
         } catch (IOException e) {
             body = Json.mapper().getNodeFactory().textNode(new String(request, StandardCharsets.UTF_8));
         }
-        counts.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicLong())
-                .incrementAndGet();
+        counts.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
         if (recording) {
             calls.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
                     .add(new Call(body, Map.copyOf(exchange.getRequestHeaders())));

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar as a user runs it: a real child process, real signals, real output. */
 class CliTest {
-    private static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(ws://\\S+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -47,15 +46,9 @@ class CliTest {
     }
 
     private Process run(String... args) throws IOException {
-        assertThat(JAR)
-                .as("the runnable jar (built by the app module's package phase)")
-                .exists();
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
         int n = processes.size();
         // output goes to files: the JDK may drop what a pipe still holds when the process exits
-        Process process = new ProcessBuilder(command)
+        Process process = AppJar.command(args)
                 .redirectOutput(dir.resolve("stdout-" + n).toFile())
                 .redirectError(dir.resolve("stderr-" + n).toFile())
                 .start();

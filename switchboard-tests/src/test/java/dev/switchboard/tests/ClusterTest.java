@@ -41,7 +41,6 @@ class ClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
     private static final Duration TTL = Duration.ofSeconds(1);
-    private static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar");
     private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(ws://\\S+)");
 
     @TempDir
@@ -350,16 +349,7 @@ class ClusterTest {
                         TTL.toMillis(),
                         functions.url("/register"),
                         functions.url("/cleanup")));
-        assertThat(JAR)
-                .as("the runnable jar (built by the app module's package phase)")
-                .exists();
-        return new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        JAR.toString(),
-                        "serve",
-                        "--config",
-                        config.toString())
+        return AppJar.serve(config)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(nodeId + ".log").toFile())
                 .start();

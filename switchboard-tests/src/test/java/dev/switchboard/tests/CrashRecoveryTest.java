@@ -43,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * behind.
  */
 class CrashRecoveryTest {
-    private static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(ws://\\S+)");
     private static final Pattern PUSH_URL = Pattern.compile("push API listens on\\s+(http://\\S+)/push");
@@ -176,18 +175,9 @@ class CrashRecoveryTest {
     }
 
     private Process start() throws IOException {
-        assertThat(JAR)
-                .as("the runnable jar (built by the app module's package phase)")
-                .exists();
         int n = processes.size();
         // output goes to a file: the JDK may drop what a pipe still holds when the process dies
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        JAR.toString(),
-                        "serve",
-                        "--config",
-                        config.toString())
+        Process process = AppJar.serve(config)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("node-" + n + ".log").toFile())
                 .start();

@@ -1,7 +1,5 @@
 package dev.switchboard.tests;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class DemoProcess implements AutoCloseable {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path JAR = ROOT.resolve("switchboard-app/target/switchboard.jar");
     private static final Pattern PAGE = Pattern.compile("open (http://\\S+/) in two browser windows");
 
     private final Process process;
@@ -40,22 +37,12 @@ final class DemoProcess implements AutoCloseable {
      * to the repository root) or the built-in ones, and waits until it prints its page URL.
      */
     static DemoProcess start(int port, @Nullable String config, Duration timeout) throws IOException {
-        assertThat(JAR)
-                .as("the runnable jar (built by the app module's package phase)")
-                .exists();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "demo",
-                "--listen",
-                "127.0.0.1:" + port,
-                "--push-listen",
-                "127.0.0.1:0"));
+        List<String> args =
+                new ArrayList<>(List.of("demo", "--listen", "127.0.0.1:" + port, "--push-listen", "127.0.0.1:0"));
         if (config != null) {
-            command.addAll(List.of("--config", config));
+            args.addAll(List.of("--config", config));
         }
-        Process process = new ProcessBuilder(command)
+        Process process = AppJar.command(args.toArray(String[]::new))
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .start();

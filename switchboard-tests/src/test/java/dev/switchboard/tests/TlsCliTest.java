@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code switchboard serve} with {@code tls}: a real child process reloading its certificate on SIGHUP. */
 class TlsCliTest {
-    private static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(wss://\\S+)");
 
@@ -57,13 +56,7 @@ class TlsCliTest {
                     functions:
                       transfer: java:dev.switchboard.runtimes.java.builtin.Echo#transfer
                 """.formatted(cert, key));
-        process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        JAR.toString(),
-                        "serve",
-                        "--config",
-                        config.toString())
+        process = AppJar.serve(config)
                 .redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile())
                 .start();
