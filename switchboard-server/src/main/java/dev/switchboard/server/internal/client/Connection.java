@@ -415,16 +415,22 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         if (!channel.isActive()) {
             return;
         }
-        // Half-close after the close frame and keep reading until the client closes: closing the
-        // socket with unread input would reset it, and the client could lose the close frame.
-        channel.writeAndFlush(new CloseWebSocketFrame(cause.code(), cause.reason()))
-                .addListener(future -> {
-                    if (future.isSuccess() && channel instanceof DuplexChannel duplex) {
-                        duplex.shutdownOutput();
-                    } else {
-                        channel.close();
-                    }
-                });
+        sendCloseFrame(channel, cause.code(), cause.reason(), services);
+    }
+
+    /**
+     * Sends a close frame, half-closes and keeps reading until the client closes, at most
+     * {@code limits.close-timeout}: closing the socket with unread input would reset it, and the
+     * client could lose the close frame.
+     */
+    static void sendCloseFrame(Channel channel, int code, String reason, ClientServices services) {
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(future -> {
+            if (future.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                channel.close();
+            }
+        });
         services.sweeper(channel)
                 .closeAt(
                         channel,

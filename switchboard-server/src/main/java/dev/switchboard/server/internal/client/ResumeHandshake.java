@@ -18,12 +18,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
@@ -311,20 +309,8 @@ final class ResumeHandshake {
         }
         Message reset = ReliableFrames.reset(refusal.code(), refusal.message());
         channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(reset.payload())));
-        channel.writeAndFlush(new CloseWebSocketFrame(
-                        RESET_CLOSE_CODE, "session reset " + refusal.code().errNo()))
-                .addListener(future -> {
-                    if (future.isSuccess() && channel instanceof DuplexChannel duplex) {
-                        duplex.shutdownOutput();
-                    } else {
-                        channel.close();
-                    }
-                });
-        services.sweeper(channel)
-                .closeAt(
-                        channel,
-                        services.ticker().nanoTime()
-                                + services.limits().closeTimeout().toNanos());
+        Connection.sendCloseFrame(
+                channel, RESET_CLOSE_CODE, "session reset " + refusal.code().errNo(), services);
         // the client's close frame and anything else are discarded by the handshake handler
         channel.config().setAutoRead(true);
     }
