@@ -285,8 +285,15 @@ final class ReliableConnection extends Connection {
         }
         ClientFrame parsed = ReliableFrames.parse(frame);
         if (parsed instanceof ClientFrame.Data data) {
-            if (session.take(data.id())) {
-                super.onMessage(data.message());
+            switch (session.take(data.id())) {
+                case NEW -> super.onMessage(data.message());
+                case DUPLICATE -> {}
+                case GAP -> {
+                    // acknowledging past the gap would tell the client the skipped messages arrived
+                    protocolError("message id " + data.id() + " after " + session.lastClientId()
+                            + " (expected: ids increasing by 1)");
+                    return;
+                }
             }
             Message ack = session.ackIfDue(false);
             if (ack != null) {
@@ -295,12 +302,16 @@ final class ReliableConnection extends Connection {
         } else if (parsed instanceof ClientFrame.Ack ack) {
             session.acknowledged(ack.seq());
         } else if (parsed instanceof ClientFrame.Invalid invalid) {
-            log.atInfo()
-                    .addKeyValue("conn", id())
-                    .addKeyValue("route", route().path())
-                    .log("protocol error from client (1002): {}", invalid.problem());
-            closeOnLoop(new CloseCause(CloseCause.PROTOCOL_ERROR, "protocol error", ClosedBy.SERVER));
+            protocolError(invalid.problem());
         }
+    }
+
+    private void protocolError(String problem) {
+        log.atInfo()
+                .addKeyValue("conn", id())
+                .addKeyValue("route", route().path())
+                .log("protocol error from client (1002): {}", problem);
+        closeOnLoop(new CloseCause(CloseCause.PROTOCOL_ERROR, "protocol error", ClosedBy.SERVER));
     }
 
     /**

@@ -142,16 +142,31 @@ public final class ReliableSession {
         buffer.acknowledge(Math.min(seq, lastSeq));
     }
 
-    /**
-     * A client message with id {@code messageId} arrived: true when it is new (the transfer
-     * function gets it), false for a message the session already took (resent after a resume).
-     */
-    public synchronized boolean take(long messageId) {
+    /** What a client message's id says about it. */
+    public enum Taken {
+        /** The next message: the transfer function gets it. */
+        NEW,
+        /** A message the session already took, resent after a resume: dropped. */
+        DUPLICATE,
+        /** An id past the next one: messages in between were never sent, a protocol error. */
+        GAP
+    }
+
+    /** A client message with id {@code messageId} arrived. */
+    public synchronized Taken take(long messageId) {
         if (messageId <= lastClientId) {
-            return false;
+            return Taken.DUPLICATE;
+        }
+        if (messageId != lastClientId + 1) {
+            return Taken.GAP;
         }
         lastClientId = messageId;
-        return true;
+        return Taken.NEW;
+    }
+
+    /** The id of the last client message the session took. */
+    public synchronized long lastClientId() {
+        return lastClientId;
     }
 
     /** An acknowledgement frame when enough client messages were taken since the last one. */

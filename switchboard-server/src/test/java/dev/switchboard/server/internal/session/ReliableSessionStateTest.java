@@ -63,10 +63,12 @@ class ReliableSessionStateTest {
     @Test
     void clientMessagesAreTakenOnceAndAcknowledged() throws Exception {
         token();
-        assertThat(session.take(1)).isTrue();
-        assertThat(session.take(2)).isTrue();
-        assertThat(session.take(2)).isFalse();
-        assertThat(session.take(1)).isFalse();
+        assertThat(session.take(1)).isEqualTo(ReliableSession.Taken.NEW);
+        assertThat(session.take(2)).isEqualTo(ReliableSession.Taken.NEW);
+        assertThat(session.take(2)).isEqualTo(ReliableSession.Taken.DUPLICATE);
+        assertThat(session.take(1)).isEqualTo(ReliableSession.Taken.DUPLICATE);
+        assertThat(session.take(4)).as("3 was never sent").isEqualTo(ReliableSession.Taken.GAP);
+        assertThat(session.lastClientId()).isEqualTo(2);
         assertThat(session.ackIfDue(false)).isNull();
         assertThat(session.ackIfDue(true).text()).isEqualTo("{\"type\":\"ack\",\"id\":2}");
         assertThat(session.ackIfDue(true)).isNull();
@@ -176,8 +178,8 @@ class ReliableSessionStateTest {
         assertThat(resumed.path("ack").asLong()).isEqualTo(2);
         assertThat(resumed.path("seq").asLong()).isEqualTo(3);
         assertThat(texts(moved.unwritten())).containsExactly("2:b", "3:c");
-        assertThat(moved.take(2)).isFalse();
-        assertThat(moved.take(3)).isTrue();
+        assertThat(moved.take(2)).isEqualTo(ReliableSession.Taken.DUPLICATE);
+        assertThat(moved.take(3)).isEqualTo(ReliableSession.Taken.NEW);
         assertThat(moved.store(Message.text("d"), 0)).isEqualTo(ReliableSession.Stored.SEND);
         assertThat(texts(moved.unwritten())).containsExactly("4:d");
     }
