@@ -239,9 +239,10 @@ final class ReliableConnection extends Connection {
                         ErrorCode.SESSION_GONE, "session " + id() + " ended or resumed elsewhere meanwhile")));
                 return;
             }
-            // the state (groups included) is read before the session leaves its groups here
-            ForwardReply state = SessionHandover.state(this, session.handOver());
+            // the redirect comes first: a push that finds the session ended from here on finds
+            // where it went; the state (groups included) is read before it leaves its groups here
             services.moves().moved(id(), node);
+            ForwardReply state = SessionHandover.state(this, session.handOver());
             detachForMove();
             reply.complete(state);
         });

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -73,7 +74,14 @@ final class PushRouter {
                     : moves.movedTo(single)
                             .orElseGet(() -> ConnectionId.nodeOf(single).orElse(nodeId));
             if (owner.equals(nodeId)) {
-                return CompletableFuture.completedFuture(runHere(command));
+                PushReply here = runHere(command);
+                // a session handed over to another node while this push ran: it follows the session
+                Optional<String> moved = here.status() == ErrorCode.CONNECTION_GONE.httpStatus()
+                        ? moves.movedTo(single)
+                        : Optional.empty();
+                return moved.isPresent() && !moved.get().equals(nodeId)
+                        ? forward(moved.get(), body)
+                        : CompletableFuture.completedFuture(here);
             }
             return forward(owner, body)
                     .thenCompose(reply -> reply.status() == ErrorCode.CONNECTION_GONE.httpStatus()

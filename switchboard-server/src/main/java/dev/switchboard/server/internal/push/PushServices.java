@@ -52,15 +52,18 @@ public final class PushServices {
             if (push instanceof ObjectNode body) {
                 PushCommand command = TencentPushParser.parse(body);
                 String single = PushRouter.singleTarget(command);
-                if (single != null && services.registry().find(single).isEmpty()) {
+                PushReply reply =
+                        single != null && services.registry().find(single).isEmpty() ? null : router.runHere(command);
+                if (single != null && (reply == null || reply.status() == ErrorCode.CONNECTION_GONE.httpStatus())) {
                     Optional<String> moved = services.moves().movedTo(single);
                     if (moved.isPresent()) {
-                        // a reliable session that moved on: the asking node forwards there
+                        // a reliable session that moved on (maybe while this push ran): the
+                        // asking node forwards there
                         ObjectNode redirect = Json.mapper().createObjectNode().put("movedTo", moved.get());
                         return new ForwardReply(PushRouter.MOVED, redirect);
                     }
                 }
-                return router.runHere(command).toForwardReply();
+                return (reply != null ? reply : router.runHere(command)).toForwardReply();
             }
             JsonNode aws = request.get("aws-connections");
             if (aws != null && aws.isObject()) {
