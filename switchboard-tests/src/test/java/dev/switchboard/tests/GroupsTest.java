@@ -272,6 +272,7 @@ class GroupsTest {
         LimitsConfig limits = LimitsConfig.builder()
                 .outboundBufferBytes(64 * 1024)
                 .closeTimeout(Duration.ofSeconds(15))
+                .connectRatePerIp(100_000)
                 .build();
         start(GatewayConfig.builder().limits(limits));
         WsClient slowWs =

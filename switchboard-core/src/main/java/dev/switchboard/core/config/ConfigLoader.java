@@ -229,7 +229,7 @@ public final class ConfigLoader {
                         Arrays.asList(SlowConsumerPolicy.values()),
                         SlowConsumerPolicy::configName))
                 .connectRatePerIp(node.integer("connect-rate-per-ip", LimitsConfig.DEFAULT_CONNECT_RATE_PER_IP, 1, max))
-                .messageRate(node.integer("message-rate", LimitsConfig.DEFAULT_MESSAGE_RATE, 1, max))
+                .messageRate(node.integer("message-rate", LimitsConfig.DEFAULT_MESSAGE_RATE, 0, max))
                 .allowedOrigins(origins(node))
                 .trustedProxies(trustedProxies(node))
                 .build();

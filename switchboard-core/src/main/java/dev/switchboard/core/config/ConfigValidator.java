@@ -210,7 +210,10 @@ final class ConfigValidator {
         positive("limits.close-timeout", limits.closeTimeout());
         positive("limits.max-context-bytes", limits.maxContextBytes());
         positive("limits.connect-rate-per-ip", limits.connectRatePerIp());
-        positive("limits.message-rate", limits.messageRate());
+        if (limits.messageRate() < 0) {
+            throw new ConfigException(
+                    "limits.message-rate: " + limits.messageRate() + " (expected: >= 0, 0 = no limit)");
+        }
         if (limits.maxGroupsPerConnection() < 0) {
             throw new ConfigException(
                     "limits.max-groups-per-connection: " + limits.maxGroupsPerConnection() + " (expected: >= 0)");

@@ -48,7 +48,8 @@ public record LimitsConfig(
     public static final int DEFAULT_MAX_CONTEXT_BYTES = 4 * 1024;
     public static final int DEFAULT_MAX_GROUPS_PER_CONNECTION = 100;
     public static final int DEFAULT_CONNECT_RATE_PER_IP = 100;
-    public static final int DEFAULT_MESSAGE_RATE = 200;
+    /** Off: the inbound queue's backpressure already bounds what one client makes the gateway do. */
+    public static final int DEFAULT_MESSAGE_RATE = 0;
 
     /** The defaults. */
     public static LimitsConfig defaults() {
@@ -214,7 +215,9 @@ public record LimitsConfig(
 
         /**
          * Messages one connection may send per second (bursts up to the same number); past it
-         * the connection closes with 1008 (policy violation).
+         * the connection closes with 1008 (policy violation). 0 (the default) is no limit: a
+         * client that sends faster than its transfer function answers is slowed by TCP
+         * backpressure, never closed; this caps a client's share of the function instead.
          */
         public Builder messageRate(int value) {
             this.messageRate = value;

@@ -363,6 +363,9 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
      */
     private boolean takeMessageToken(long now) {
         int rate = services.limits().messageRate();
+        if (rate == 0) {
+            return true;
+        }
         messageTokens = Math.min(rate, messageTokens + (now - lastTokenNanos) * rate / 1e9);
         lastTokenNanos = now;
         if (messageTokens < 1) {
