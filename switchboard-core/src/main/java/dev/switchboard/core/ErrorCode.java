@@ -24,6 +24,8 @@ public enum ErrorCode {
     CONTEXT_TOO_LARGE(403, 4032),
     /** The handshake's {@code Origin} is not in {@code limits.allowed-origins}. */
     ORIGIN_NOT_ALLOWED(403, 4033),
+    /** The push-only token ({@code push.push-token}) used for anything but {@code POST /push}. */
+    TOKEN_SCOPE(403, 4034),
     /** No route or endpoint at that path. */
     NOT_FOUND(404, 4040),
     /** No group of that name (it has no members). */

@@ -222,6 +222,38 @@ class PushApiTest {
     }
 
     @Test
+    void thePushOnlyTokenSendsButCannotUseTheAdminApi() {
+        start(GatewayConfig.builder()
+                .push(PushConfig.defaults().withToken("admin-s3cret").withPushToken("push-s3cret")));
+        Connected c = connect();
+
+        PushResponse pushed = gateway.push(TestGateway.sendText(c.id(), "a"), "push-s3cret");
+        PushResponse listed = gateway.send(HttpRequest.newBuilder(gateway.pushUri("/connections"))
+                .header("Authorization", "Bearer push-s3cret")
+                .build());
+        PushResponse kicked = gateway.send(HttpRequest.newBuilder(gateway.pushUri("/connections/" + c.id()))
+                .header("Authorization", "Bearer push-s3cret")
+                .DELETE()
+                .build());
+        PushResponse listedByAdmin = gateway.send(HttpRequest.newBuilder(gateway.pushUri("/connections"))
+                .header("Authorization", "Bearer admin-s3cret")
+                .build());
+        PushResponse pushedByAdmin = gateway.push(TestGateway.sendText(c.id(), "b"), "admin-s3cret");
+
+        assertThat(pushed.status()).isEqualTo(200);
+        assertThat(listed.status()).isEqualTo(403);
+        assertThat(listed.errNo()).isEqualTo(4034);
+        assertThat(kicked.status()).isEqualTo(403);
+        assertThat(kicked.errNo()).isEqualTo(4034);
+        assertThat(listedByAdmin.status()).isEqualTo(200);
+        assertThat(pushedByAdmin.status()).isEqualTo(200);
+        assertThat(c.client().next(WAIT).text()).isEqualTo("a");
+        assertThat(c.client().next(WAIT).text()).isEqualTo("b");
+        assertThat(c.client().isOpen()).as("the push token could not close it").isTrue();
+        c.client().close();
+    }
+
+    @Test
     void healthzAnswersWithoutToken() {
         start(GatewayConfig.builder().push(PushConfig.defaults().withToken("s3cret")));
 

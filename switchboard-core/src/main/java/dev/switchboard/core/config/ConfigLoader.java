@@ -140,7 +140,8 @@ public final class ConfigLoader {
                 node.objects("aws-credentials").stream()
                         .map(ConfigLoader::readAwsCredential)
                         .toList(),
-                node.object("tls").map(ConfigLoader::readTls).orElse(null));
+                node.object("tls").map(ConfigLoader::readTls).orElse(null),
+                node.optionalString("push-token"));
         node.finish();
         return push;
     }

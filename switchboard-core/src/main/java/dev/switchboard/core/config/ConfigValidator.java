@@ -26,6 +26,13 @@ final class ConfigValidator {
                     + " is not a loopback address and push.token is empty"
                     + " (expected: a push.token, or a loopback address such as 127.0.0.1)");
         }
+        if (push.pushToken() != null && push.token() == null) {
+            throw new ConfigException("push.push-token: set without push.token"
+                    + " (expected: a push.token too, for the admin API; the push token may only POST /push)");
+        }
+        if (push.pushToken() != null && push.pushToken().equals(push.token())) {
+            throw new ConfigException("push.push-token: the same as push.token (expected: a different token)");
+        }
         if (push.maxBodyBytes() <= 0) {
             throw new ConfigException("push.max-body-bytes: " + push.maxBodyBytes() + " (expected: > 0)");
         }

@@ -14,18 +14,32 @@ import org.jspecify.annotations.Nullable;
  *     accepts; when empty, that API accepts what the rest of the listener accepts (see
  *     {@code docs/aws-dialect.md})
  * @param tls TLS on the push listener ({@code https://}), or null for plain HTTP
+ * @param pushToken a second bearer token that may only {@code POST /push} (no admin API, no
+ *     metrics, no {@code @connections}), for backends that only send; null for none. Needs
+ *     {@code token}, which keeps every right.
  */
 public record PushConfig(
         HostPort listen,
         @Nullable String token,
         int maxBodyBytes,
         List<AwsCredential> awsCredentials,
-        @Nullable TlsConfig tls) {
+        @Nullable TlsConfig tls,
+        @Nullable String pushToken) {
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8081);
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
     public PushConfig {
         awsCredentials = List.copyOf(awsCredentials);
+    }
+
+    /** A push config without a push-only token. */
+    public PushConfig(
+            HostPort listen,
+            @Nullable String token,
+            int maxBodyBytes,
+            List<AwsCredential> awsCredentials,
+            @Nullable TlsConfig tls) {
+        this(listen, token, maxBodyBytes, awsCredentials, tls, null);
     }
 
     /** A push config without AWS credentials, over plain HTTP. */
@@ -45,21 +59,26 @@ public record PushConfig(
 
     /** This config listening elsewhere. */
     public PushConfig withListen(HostPort listen) {
-        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls, pushToken);
     }
 
     /** This config with another token (null for none). */
     public PushConfig withToken(@Nullable String token) {
-        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls, pushToken);
+    }
+
+    /** This config with a push-only token (null for none). */
+    public PushConfig withPushToken(@Nullable String pushToken) {
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls, pushToken);
     }
 
     /** This config with TLS (null for plain HTTP). */
     public PushConfig withTls(@Nullable TlsConfig tls) {
-        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls, pushToken);
     }
 
     /** This config with other AWS credentials for {@code @connections} (empty for none). */
     public PushConfig withAwsCredentials(List<AwsCredential> awsCredentials) {
-        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls);
+        return new PushConfig(listen, token, maxBodyBytes, awsCredentials, tls, pushToken);
     }
 }

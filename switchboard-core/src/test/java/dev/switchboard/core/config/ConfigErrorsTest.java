@@ -96,7 +96,19 @@ class ConfigErrorsTest {
         void pushKeyTypo() {
             assertRejected(
                     ROUTE + "push: {tokn: abc}\n",
-                    "push.tokn: unknown key (expected one of: aws-credentials, listen, max-body-bytes, tls, token)");
+                    "push.tokn: unknown key (expected one of: aws-credentials, listen, max-body-bytes, push-token, tls,"
+                            + " token)");
+        }
+
+        @Test
+        void aPushOnlyTokenNeedsTheAdminTokenAndDiffersFromIt() {
+            assertRejected(
+                    ROUTE + "push: {push-token: p}\n",
+                    "push.push-token: set without push.token (expected: a push.token too, for the admin API; the push"
+                            + " token may only POST /push)");
+            assertRejected(
+                    ROUTE + "push: {token: t, push-token: t}\n",
+                    "push.push-token: the same as push.token (expected: a different token)");
         }
 
         @Test

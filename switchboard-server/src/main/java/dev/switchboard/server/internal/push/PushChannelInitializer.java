@@ -30,7 +30,7 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
             PushConfig config, ClientServices services, PushServices push, @Nullable ServerTls tls) {
         this.config = config;
         this.tls = tls;
-        this.auth = config.token() == null ? null : new PushAuthHandler(config.token());
+        this.auth = config.token() == null ? null : new PushAuthHandler(config.token(), config.pushToken());
         this.awsConnections = push.aws;
         this.api = new PushApiHandler(
                 push.router,
