@@ -193,6 +193,34 @@ class ProcessRuntimeFailuresTest {
 
     @ParameterizedTest
     @EnumSource(Language.class)
+    void aSlowColdStartDoesNotCountInTheFirstInvocationsTimeout(Language language) throws IOException {
+        // loading takes 2 s (a heavy import), the registration may take 1 s: like a cloud
+        // function's cold start, the worker's loading is not the handler's time
+        Path slow = dir.resolve(language == Language.PYTHON ? "slow_start.py" : "slow_start.js");
+        Files.writeString(
+                slow,
+                language == Language.PYTHON
+                        ? "import time\ntime.sleep(2)\n\ndef main_handler(event, context):\n"
+                                + "    return {'errNo': 0, 'errMsg': 'ok'}\n"
+                        : "const end = Date.now() + 2000;\nwhile (Date.now() < end) {}\n"
+                                + "exports.main_handler = async () => ({ errNo: 0, errMsg: 'ok' });\n");
+        start(
+                1,
+                RouteConfig.builder("/chat")
+                        .register(Handlers.target(language, slow, "main_handler"))
+                        .registerTimeout(Duration.ofSeconds(1)));
+
+        try (WsClient first = WsClient.open(gateway.ws("/chat"))) {
+            assertThat(first.isOpen()).isTrue();
+        }
+        // once the worker is up, the timeout is the handler's own again
+        try (WsClient second = WsClient.open(gateway.ws("/chat"))) {
+            assertThat(second.isOpen()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Language.class)
     void handlerFileThatDoesNotLoadFailsAtOnceAndTheLogSaysWhy(Language language) throws IOException {
         Path broken = dir.resolve(language == Language.PYTHON ? "broken.py" : "broken.js");
         Files.writeString(

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,8 @@ final class PendingCall {
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private volatile @Nullable Worker worker;
     private volatile @Nullable ScheduledFuture<?> timeout;
+    private final AtomicBoolean timing = new AtomicBoolean();
+    private volatile @Nullable BiConsumer<Worker, PendingCall> timeoutOnClaim;
 
     PendingCall(long id, Invocation invocation, byte[] request) {
         this.id = id;
@@ -60,6 +63,9 @@ final class PendingCall {
      * fails and {@code onStuck} is told which worker is stuck.
      */
     void startTimeout(BiConsumer<Worker, PendingCall> onStuck) {
+        if (!timing.compareAndSet(false, true)) {
+            return;
+        }
         timeout = invocation
                 .executor()
                 .schedule(() -> expire(onStuck), invocation.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -77,10 +83,24 @@ final class PendingCall {
         result.complete(new FunctionResult.Timeout(invocation.timeout()));
     }
 
+    /**
+     * Starts the timeout only when a worker takes the call: for a call that waits for its pool's
+     * first worker to start, whose loading (bounded by the pool's start timeout) is not the
+     * handler's time, as a cloud function's cold start is not.
+     */
+    void startTimeoutWhenClaimed(BiConsumer<Worker, PendingCall> onStuck) {
+        timeoutOnClaim = onStuck;
+    }
+
     /** Takes the call for {@code on}; false when it already ended (it timed out while waiting). */
     boolean claim(Worker on) {
         worker = on;
-        return state.compareAndSet(WAITING, RUNNING);
+        boolean claimed = state.compareAndSet(WAITING, RUNNING);
+        BiConsumer<Worker, PendingCall> onStuck = timeoutOnClaim;
+        if (claimed && onStuck != null) {
+            startTimeout(onStuck);
+        }
+        return claimed;
     }
 
     /** Gives the call back to the queue after its worker turned out to be gone before it was sent. */

@@ -48,7 +48,6 @@ final class ProcessFunctionInvoker implements FunctionInvoker {
                     new FunctionResult.Failure("the event could not be built: " + e.getMessage()));
         }
         PendingCall call = new PendingCall(id, invocation, request);
-        call.startTimeout(pool::stuck);
         pool.submit(call);
         return call.result();
     }

@@ -46,6 +46,9 @@ final class WorkerPool implements AutoCloseable {
     private final Set<Worker> workers = new HashSet<>();
     private int ready;
     private boolean started;
+    /** A worker has been ready once: from then on, a call's wait for a worker counts in its timeout. */
+    private boolean everReady;
+
     private boolean closed;
     private @Nullable String startError;
 
@@ -72,12 +75,21 @@ final class WorkerPool implements AutoCloseable {
         this.backoff = backoff;
     }
 
-    /** Runs {@code call} on an idle worker, or queues it for the next one. */
+    /**
+     * Runs {@code call} on an idle worker, or queues it for the next one. Its timeout runs from
+     * now, waiting included, once a worker of this pool has been ready; before that, from when a
+     * worker takes it (see {@link PendingCall#startTimeoutWhenClaimed}).
+     */
     void submit(PendingCall call) {
         Worker worker;
         String failure = null;
         synchronized (lock) {
             worker = null;
+            if (everReady) {
+                call.startTimeout(this::stuck);
+            } else {
+                call.startTimeoutWhenClaimed(this::stuck);
+            }
             if (closed) {
                 failure = function + ": the process runtime has stopped";
             } else {
@@ -166,6 +178,7 @@ final class WorkerPool implements AutoCloseable {
     private void becameReady(Worker worker) {
         synchronized (lock) {
             ready++;
+            everReady = true;
             startError = null;
         }
         log.debug("{}: worker pid {} ready", function, worker.pid());
