@@ -19,11 +19,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -90,12 +92,6 @@ class ReliableClusterTest {
         return URI.create("ws://127.0.0.1:" + network.port() + "/chat");
     }
 
-    private List<String> transferred() {
-        return functions.received("/transfer").stream()
-                .map(event -> event.at("/websocket/data").asText())
-                .toList();
-    }
-
     /** Pushes {@code p-from} to {@code p-(to-1)} through {@code node}; collects the answers. */
     private Future<?> push(TestGateway node, String id, int from, int to, ConcurrentLinkedQueue<PushResponse> answers) {
         return pusher.submit(() -> {
@@ -105,8 +101,12 @@ class ReliableClusterTest {
         });
     }
 
-    private static List<String> numbered(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    /** Nodes A and B, both seeing the cluster, and a client connected to A through the network. */
+    private ReliableTestClient clientOnA(TestGateway a, TestGateway b) throws Exception {
+        awaitLive(a, 2);
+        awaitLive(b, 2);
+        network = TcpProxy.to(a.gateway().clientAddress().getPort());
+        return ReliableTestClient.open(chat());
     }
 
     @Test
@@ -165,19 +165,10 @@ class ReliableClusterTest {
         client.awaitReceived(MESSAGES, WAIT);
         await().atMost(WAIT).until(() -> functions.received("/transfer").size() >= MESSAGES);
 
-        assertThat(client.received()).containsExactlyElementsOf(numbered("p-", MESSAGES));
-        assertThat(client.duplicates()).isZero();
-        assertThat(client.gaps()).isZero();
-        assertThat(transferred()).containsExactlyElementsOf(numbered("c-", MESSAGES));
-        assertThat(answers)
-                .hasSize(MESSAGES)
-                .allSatisfy(answer -> assertThat(answer.status()).isIn(200, 202));
-        assertThat(functions.received("/register")).hasSize(1);
-        assertThat(functions.received("/cleanup")).isEmpty();
-        assertThat(functions.received("/transfer")).allSatisfy(event -> {
-            assertThat(event.at("/websocket/secConnectionID").asText()).isEqualTo(id);
-            assertThat(event.at("/context/user").asText()).isEqualTo("ann");
-        });
+        ReliableStreams.assertIntact(client, functions, answers, id, MESSAGES);
+        assertThat(functions.received("/transfer"))
+                .allSatisfy(
+                        event -> assertThat(event.at("/context/user").asText()).isEqualTo("ann"));
 
         // the session kept its group, now on node B, whichever node the group push enters
         PushResponse group = a.push("{\"websocket\":{\"action\":\"data send\",\"group\":\"room\","
@@ -210,10 +201,7 @@ class ReliableClusterTest {
     void aWrongTokenOnAnotherNodeIsRefusedAndTheSessionStaysWithItsClient() throws Exception {
         TestGateway a = node("node-a");
         TestGateway b = node("node-b");
-        awaitLive(a, 2);
-        awaitLive(b, 2);
-        network = TcpProxy.to(a.gateway().clientAddress().getPort());
-        ReliableTestClient client = ReliableTestClient.open(chat());
+        ReliableTestClient client = clientOnA(a, b);
         String id = client.session();
         network.cutAll();
         // until node A notices the drop, pushes are written to the dead socket: kept all the same
@@ -236,7 +224,7 @@ class ReliableClusterTest {
 
         assertThat(client.resume().path("type").asText()).isEqualTo("resumed");
         client.awaitReceived(pushed.get(), WAIT);
-        assertThat(client.received()).containsExactlyElementsOf(numbered("queued-", pushed.get()));
+        assertThat(client.received()).containsExactlyElementsOf(ReliableStreams.numbered("queued-", pushed.get()));
         assertThat(a.push(TestGateway.sendText(id, "via a")).status()).isEqualTo(200);
         client.awaitReceived(pushed.get() + 1, WAIT);
         assertThat(client.received()).endsWith("via a").hasSize(pushed.get() + 1);
@@ -248,13 +236,10 @@ class ReliableClusterTest {
     void pushesDuringTheMoveAreDeliveredOnceInOrderOrAnswered503() throws Exception {
         TestGateway a = node("node-a");
         TestGateway b = node("node-b");
-        awaitLive(a, 2);
-        awaitLive(b, 2);
-        network = TcpProxy.to(a.gateway().clientAddress().getPort());
-        ReliableTestClient client = ReliableTestClient.open(chat());
+        ReliableTestClient client = clientOnA(a, b);
         String id = client.session();
-        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
 
         // one push after another, alternately through both nodes, through the drop and the move
         Future<?> pushes = pusher.submit(() -> {

@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,9 +66,7 @@ class ReliableSessionTest {
     }
 
     private List<String> transferred() {
-        return functions.received("/transfer").stream()
-                .map(event -> event.at("/websocket/data").asText())
-                .toList();
+        return ReliableStreams.transferred(functions);
     }
 
     private List<JsonNode> cleanupsOf(String id) {
@@ -85,10 +82,6 @@ class ReliableSessionTest {
                 answers.add(gateway.push(TestGateway.sendText(id, "p-" + i)));
             }
         });
-    }
-
-    private static List<String> numbered(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
     }
 
     @Test
@@ -131,19 +124,7 @@ class ReliableSessionTest {
         client.awaitReceived(MESSAGES, WAIT);
         await().atMost(WAIT).until(() -> functions.received("/transfer").size() >= MESSAGES);
 
-        assertThat(client.received()).containsExactlyElementsOf(numbered("p-", MESSAGES));
-        assertThat(client.duplicates()).isZero();
-        assertThat(client.gaps()).isZero();
-        assertThat(transferred()).containsExactlyElementsOf(numbered("c-", MESSAGES));
-        assertThat(answers)
-                .hasSize(MESSAGES)
-                .allSatisfy(answer -> assertThat(answer.status()).isIn(200, 202));
-        assertThat(functions.received("/register")).hasSize(1);
-        assertThat(functions.received("/cleanup")).isEmpty();
-        assertThat(functions.received("/transfer"))
-                .allSatisfy(event -> assertThat(
-                                event.at("/websocket/secConnectionID").asText())
-                        .isEqualTo(id));
+        ReliableStreams.assertIntact(client, functions, answers, id, MESSAGES);
         assertThat(gateway.gateway().openConnections()).isEqualTo(1);
 
         // a close frame still ends the session at once, as for any connection
