@@ -59,13 +59,18 @@ public final class FanoutRun implements WsListener {
         this.permits = new Semaphore(roundsInFlight);
     }
 
-    /** Connects {@code spec.connections()} members to {@code ws}, then pushes to {@code group} via {@code push}. */
-    public static RunResult run(String name, URI ws, URI push, String group, LoadSpec spec, int roundsInFlight)
+    /**
+     * Connects {@code spec.connections()} members to {@code ws}, then pushes to {@code group} via
+     * {@code push}; {@code server} names the server in the report.
+     */
+    public static RunResult run(
+            String name, String server, URI ws, URI push, String group, LoadSpec spec, int roundsInFlight)
             throws InterruptedException {
-        return new FanoutRun(spec.connections(), roundsInFlight).execute(name, ws, push, group, spec);
+        return new FanoutRun(spec.connections(), roundsInFlight).execute(name, server, ws, push, group, spec);
     }
 
-    private RunResult execute(String name, URI ws, URI push, String group, LoadSpec spec) throws InterruptedException {
+    private RunResult execute(String name, String server, URI ws, URI push, String group, LoadSpec spec)
+            throws InterruptedException {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try (WsLoadClient client = new WsLoadClient(ws, spec.threads(), spec.sourceAddresses())) {
@@ -83,7 +88,7 @@ public final class FanoutRun implements WsListener {
             pusher.join(TimeUnit.SECONDS.toMillis(ROUND_TIMEOUT_SECONDS + 5));
             measurement.awaitDrained(DRAIN_MILLIS);
             WsLoadClient.closeAll(connected.open(), Duration.ofSeconds(30));
-            return measurement.result(name, "gateway", connected.open().size(), spec.payloadBytes(), 0);
+            return measurement.result(name, server, connected.open().size(), spec.payloadBytes(), 0);
         }
     }
 

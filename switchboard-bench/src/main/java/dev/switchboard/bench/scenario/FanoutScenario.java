@@ -34,32 +34,63 @@ final class FanoutScenario extends Scenario {
     void run(ScenarioReport report) throws Exception {
         report.parameters().put("members", members);
         report.parameters().put("roundsInFlight", roundsInFlight);
-        try (ChildJvm gateway = servers()
-                .gateway("gateway", 0, "--register", "java:" + BenchFunctions.class.getName() + "#registerToGroup")) {
-            URI push = URI.create("http://127.0.0.1:" + gateway.port(1) + "/push");
-            for (int payload : options.payloads) {
-                LoadSpec spec = options.spec(members, payload);
-                log("fan-out to " + members + " members, " + payload + " B");
-                RunResult run = FanoutRun.run(
-                        "gateway, push to a group",
-                        Servers.ws(gateway, true),
+        Servers servers = servers();
+        RunResult[] raw = new RunResult[options.payloads.size()];
+        try (ChildJvm server = servers.rawEcho()) {
+            URI push = URI.create("http://127.0.0.1:" + server.port(0) + "/push");
+            for (int i = 0; i < raw.length; i++) {
+                LoadSpec spec = options.spec(members, options.payloads.get(i));
+                log("raw Netty broadcast to " + members + " connections, " + spec.payloadBytes() + " B");
+                raw[i] = FanoutRun.run(
+                        "raw Netty broadcast (ChannelGroup)",
+                        "raw-netty",
+                        Servers.ws(server, false),
                         push,
                         BenchFunctions.GROUP,
                         spec,
                         roundsInFlight);
-                report.runs().add(run);
-                report.ratios()
-                        .add(new Ratio(
-                                "fanout frames/s to " + members + " members (" + payload + " B)",
-                                run.perSecond(),
-                                "frames/s",
-                                TARGET_FRAMES_PER_SECOND,
-                                true));
-                ConnectRateScenario.awaitClosed(gateway);
+                ConnectRateScenario.awaitClosed(server);
             }
+        }
+        RunResult[] gateway = new RunResult[raw.length];
+        try (ChildJvm server = servers.gateway(
+                "gateway", 0, "--register", "java:" + BenchFunctions.class.getName() + "#registerToGroup")) {
+            URI push = URI.create("http://127.0.0.1:" + server.port(1) + "/push");
+            for (int i = 0; i < raw.length; i++) {
+                LoadSpec spec = options.spec(members, options.payloads.get(i));
+                log("gateway fan-out to " + members + " members, " + spec.payloadBytes() + " B");
+                gateway[i] = FanoutRun.run(
+                        "gateway, push to a group",
+                        "gateway",
+                        Servers.ws(server, true),
+                        push,
+                        BenchFunctions.GROUP,
+                        spec,
+                        roundsInFlight);
+                ConnectRateScenario.awaitClosed(server);
+            }
+        }
+        for (int i = 0; i < raw.length; i++) {
+            report.runs().add(raw[i]);
+            report.runs().add(gateway[i]);
+            String size = " (" + raw[i].payloadBytes() + " B)";
+            report.ratios()
+                    .add(new Ratio(
+                            "fanout frames/s to " + members + " members" + size,
+                            gateway[i].perSecond(),
+                            "frames/s",
+                            TARGET_FRAMES_PER_SECOND,
+                            true));
+            report.notes()
+                    .add("Gateway fan-out" + size + ": "
+                            + EchoInprocessScenario.percent(gateway[i].perSecond(), raw[i].perSecond())
+                            + " % of the raw Netty broadcast's frames/s.");
         }
         report.notes()
                 .add("Latency is from sending the push to each frame's arrival at a member; the load"
-                        + " generator receiving the frames shares the machine's cores with the gateway.");
+                        + " generator receiving the frames shares the machine's cores with the server.");
+        report.notes()
+                .add("The reference is the raw Netty echo server broadcasting each push with"
+                        + " ChannelGroup.writeAndFlush to every connection (each server ran alone, raw first).");
     }
 }
