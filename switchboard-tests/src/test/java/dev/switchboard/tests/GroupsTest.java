@@ -13,14 +13,26 @@ import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.TestGateway.PushResponse;
 import dev.switchboard.testkit.WsClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -445,5 +457,107 @@ class GroupsTest {
         assertThat(third.body().get("errMsg").asText()).contains("max-groups-per-connection");
         assertThat(WsClient.to(gateway.ws("/chat?groups=a,b,c")).refused().status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void groupAndDirectPushesReachEveryMemberInTheOrderTheyWereAnswered() {
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().connectRatePerIp(100_000).build()));
+        List<Client> members = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            members.add(connect("/chat?groups=room"));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            assertThat(pushOverNewConnection(groupPush("room", "group " + round)))
+                    .isEqualTo(200);
+            expected.add("group " + round);
+            for (Client member : members) {
+                assertThat(pushOverNewConnection(TestGateway.sendText(member.id(), "direct " + round)))
+                        .isEqualTo(200);
+            }
+            expected.add("direct " + round);
+        }
+
+        for (Client member : members) {
+            assertThat(member.ws().next(expected.size(), WAIT).stream().map(WsClient.Message::text))
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void eachCallersPushesArriveInOrderWhileGroupPushesKeepTheEventLoopsBusy() throws Exception {
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder()
+                        .maxConnectionsPerIp(2000)
+                        .connectRatePerIp(100_000)
+                        .build()));
+        for (int i = 0; i < 500; i++) {
+            connect("/chat?groups=crowd");
+        }
+        Client target = connect("/chat");
+        int callers = 4;
+        int pushesEach = 60;
+        AtomicBoolean busy = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(callers + 1);
+        try {
+            Future<?> crowd = threads.submit(() -> {
+                while (busy.get()) {
+                    gateway.push(groupPush("crowd", "noise"));
+                }
+            });
+            List<Future<?>> senders = new ArrayList<>();
+            for (int caller = 0; caller < callers; caller++) {
+                int c = caller;
+                // each push on its own TCP connection, so consecutive pushes land on different event loops
+                senders.add(threads.submit(() -> {
+                    for (int n = 0; n < pushesEach; n++) {
+                        assertThat(pushOverNewConnection(TestGateway.sendText(target.id(), c + ":" + n)))
+                                .isEqualTo(200);
+                    }
+                }));
+            }
+            for (Future<?> sender : senders) {
+                sender.get(60, TimeUnit.SECONDS);
+            }
+            busy.set(false);
+            crowd.get(60, TimeUnit.SECONDS);
+        } finally {
+            busy.set(false);
+            threads.shutdownNow();
+        }
+
+        Map<Integer, List<Integer>> receivedByCaller = new HashMap<>();
+        for (WsClient.Message message : target.ws().next(callers * pushesEach, WAIT)) {
+            String[] parts = message.text().split(":");
+            receivedByCaller
+                    .computeIfAbsent(Integer.parseInt(parts[0]), c -> new ArrayList<>())
+                    .add(Integer.parseInt(parts[1]));
+        }
+        List<Integer> inOrder = IntStream.range(0, pushesEach).boxed().toList();
+        assertThat(receivedByCaller).hasSize(callers);
+        receivedByCaller.forEach(
+                (caller, numbers) -> assertThat(numbers).as("caller %d", caller).containsExactlyElementsOf(inOrder));
+    }
+
+    /** POSTs {@code body} to {@code /push} over a TCP connection of its own; the HTTP status. */
+    private int pushOverNewConnection(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", gateway.pushUri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /push HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Connection: close\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            String statusLine = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
+                    .lines()
+                    .findFirst()
+                    .orElse("");
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -20,12 +20,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.AttributeKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -215,17 +217,56 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     }
 
     @Override
-    public SendResult send(Message message) {
-        return send(message, null);
-    }
-
-    @Override
     public SendResult send(SharedFrame frame) {
-        return send(frame.message(), frame);
+        if (compressed) {
+            return send(frame.message());
+        }
+        SendResult result = admit();
+        if (result == SendResult.SENT) {
+            frame.writeTo(channel);
+            countSent(frame.message());
+        }
+        return result;
     }
 
-    /** Queues {@code message}, as the shared encoded frame when there is one and no compression. */
-    private SendResult send(Message message, @Nullable SharedFrame shared) {
+    /**
+     * Queues a pushed {@code message}, encoded for this connection alone. The write always goes
+     * through the event loop's task queue, even from the loop itself: a caller that pushes again
+     * after this push was answered, over another HTTP connection, is then queued behind it.
+     */
+    @Override
+    public SendResult send(Message message) {
+        SendResult result = admit();
+        if (result == SendResult.SENT) {
+            WebSocketFrame frame = frameOf(message);
+            EventLoop loop = channel.eventLoop();
+            if (loop.inEventLoop()) {
+                loop.execute(() -> channel.writeAndFlush(frame, channel.voidPromise()));
+            } else {
+                channel.writeAndFlush(frame, channel.voidPromise());
+            }
+            countSent(message);
+        }
+        return result;
+    }
+
+    /** Sends a transfer function's reply, on the event loop: at once, nothing can be ahead of it. */
+    void reply(Message message) {
+        if (admit() == SendResult.SENT) {
+            channel.writeAndFlush(frameOf(message), channel.voidPromise());
+            countSent(message);
+        }
+    }
+
+    private static WebSocketFrame frameOf(Message message) {
+        ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
+        return message.type() == Message.Type.TEXT
+                ? new TextWebSocketFrame(payload)
+                : new BinaryWebSocketFrame(payload);
+    }
+
+    /** Whether a message may be queued now: SENT when it may, else why not. */
+    private SendResult admit() {
         if (state != State.OPEN) {
             return SendResult.GONE;
         }
@@ -233,17 +274,6 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
             onBufferFull();
             return SendResult.BUFFER_FULL;
         }
-        Object frame;
-        if (shared != null && !compressed) {
-            frame = shared.retainedView();
-        } else {
-            ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
-            frame = message.type() == Message.Type.TEXT
-                    ? new TextWebSocketFrame(payload)
-                    : new BinaryWebSocketFrame(payload);
-        }
-        channel.writeAndFlush(frame, channel.voidPromise());
-        countSent(message);
         return SendResult.SENT;
     }
 
@@ -522,7 +552,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
             }
             Message reply = delivered.reply();
             if (reply != null) {
-                send(reply);
+                reply(reply);
             }
         } else if (outcome instanceof TransferOutcome.Failed failed) {
             boolean close = route.config().onTransferError() == OnTransferError.CLOSE;

@@ -123,6 +123,12 @@ final class ReliableConnection extends Connection {
     }
 
     /** Numbered frames differ per session: a shared encoding cannot be used. */
+    /** A reply is one more message of the session's stream, numbered and kept like a push. */
+    @Override
+    void reply(Message message) {
+        send(message);
+    }
+
     @Override
     public SendResult send(SharedFrame frame) {
         return send(frame.message());

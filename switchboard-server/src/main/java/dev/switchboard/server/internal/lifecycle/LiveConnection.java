@@ -23,7 +23,11 @@ public interface LiveConnection {
      */
     SendResult send(Message message);
 
-    /** Queues a frame encoded once for many connections; otherwise as {@link #send(Message)}. */
+    /**
+     * Queues a frame encoded once for many connections: the connection's socket joins the
+     * frame's writes, which leave when the caller {@link SharedFrame#sendAndRelease()}s it.
+     * Otherwise as {@link #send(Message)}.
+     */
     SendResult send(SharedFrame frame);
 
     /** Closes the connection with {@code cause}; its cleanup follows. Callable from any thread. */

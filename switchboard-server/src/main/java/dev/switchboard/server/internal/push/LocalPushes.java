@@ -98,7 +98,7 @@ final class LocalPushes {
                 sendToAll(registry.all(), all.exclude(), frame, fanout);
             }
         } finally {
-            frame.release();
+            frame.sendAndRelease();
         }
         return fanout.result();
     }
