@@ -81,7 +81,7 @@ class ScenarioSmokeTest {
     @Test
     void fanoutDeliversEveryPushToEveryMember() throws IOException {
         JsonNode report = run("fanout", "--members", "50");
-        assertVerifiedTraffic(report, 1);
+        assertVerifiedTraffic(report, 2); // the raw Netty broadcast, then the gateway
     }
 
     @Test

@@ -49,7 +49,6 @@ final class FanoutScenario extends Scenario {
                         BenchFunctions.GROUP,
                         spec,
                         roundsInFlight);
-                ConnectRateScenario.awaitClosed(server);
             }
         }
         RunResult[] gateway = new RunResult[raw.length];
