@@ -10,7 +10,6 @@ import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
-import dev.switchboard.core.model.ConnectEvent.Header;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
@@ -28,7 +27,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -37,11 +35,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,17 +78,18 @@ final class Registration {
         }
         HttpHeaders headers = request.headers();
         String protocols = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        ConnectEventParts.Headers headerParts = ConnectEventParts.headers(headers);
+        ConnectEventParts.Query query = ConnectEventParts.query(request.uri());
         ConnectEvent event = new ConnectEvent(
                 route.requestContext(sourceIp, headers.get(HttpHeaderNames.USER_AGENT), connectedAt),
                 connectionId,
-                headerMap(headers),
-                queryMap(query),
+                headerParts.joined(),
+                query.first(),
                 route.path(),
                 protocols,
                 headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS),
-                headerLines(headers),
-                query.parameters());
+                headerParts.lines(),
+                query.values());
         long started = System.nanoTime();
         register.invoke(route.invocation(
                         event, route.config().registerTimeout(), ctx.channel().eventLoop()))
@@ -304,27 +299,5 @@ final class Registration {
         pipeline.replace(HandshakeHandler.class, "utf8", new Utf8FrameValidator(false));
         pipeline.addAfter("utf8", "aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addAfter("aggregator", "frames", WebSocketFrameHandler.INSTANCE);
-    }
-
-    private static Map<String, String> headerMap(HttpHeaders headers) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (Map.Entry<String, String> header : headers) {
-            map.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
-        }
-        return map;
-    }
-
-    private static List<Header> headerLines(HttpHeaders headers) {
-        List<Header> lines = new ArrayList<>(headers.size());
-        for (Map.Entry<String, String> header : headers) {
-            lines.add(new Header(header.getKey(), header.getValue()));
-        }
-        return lines;
-    }
-
-    private static Map<String, String> queryMap(QueryStringDecoder query) {
-        Map<String, String> map = new LinkedHashMap<>();
-        query.parameters().forEach((key, values) -> map.put(key, values.isEmpty() ? "" : values.get(0)));
-        return map;
     }
 }
