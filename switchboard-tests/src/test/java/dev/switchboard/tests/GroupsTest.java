@@ -446,4 +446,15 @@ class GroupsTest {
         assertThat(WsClient.to(gateway.ws("/chat?groups=a,b,c")).refused().status())
                 .isEqualTo(403);
     }
+
+    @Test
+    void aGroupNamedTwiceByRegistrationCountsOnceAgainstTheLimit() {
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().maxGroupsPerConnection(2).build()));
+
+        Client a = connect("/chat?groups=g1,g2,g1");
+
+        assertThat(get("/connections/" + a.id()).body().at("/connection/groups").toString())
+                .isEqualTo("[\"g1\",\"g2\"]");
+    }
 }

@@ -192,9 +192,12 @@ final class Registration {
                                 request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), maxMessageBytes)
                         : null;
         WebSocketServerHandshaker handshaker = handshaker(request, route, subprotocols, deflate != null);
-        HttpHeaders responseHeaders = new DefaultHttpHeaders();
+        // the 101 carries a header of ours only with compression; null tells Netty there is none
+        // (an empty DefaultHttpHeaders would still allocate its table for every handshake)
+        @Nullable HttpHeaders responseHeaders = null;
         if (deflate != null) {
-            responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
+            responseHeaders = new DefaultHttpHeaders()
+                    .set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
         }
         // Open (visible to pushes, with its groups) before the 101 leaves: a backend told by the
         // client that it is connected must never get 410. Frames pushed meanwhile queue behind
@@ -260,6 +263,10 @@ final class Registration {
                 return "context of " + size + " bytes is larger than limits.max-context-bytes ("
                         + limits.maxContextBytes() + ")";
             }
+        }
+        // a list no longer than the limit cannot hold too many distinct groups: count only longer ones
+        if (accept.groups().size() <= limits.maxGroupsPerConnection()) {
+            return null;
         }
         long distinctGroups = accept.groups().stream().distinct().count();
         if (distinctGroups > limits.maxGroupsPerConnection()) {
