@@ -560,4 +560,15 @@ class GroupsTest {
             throw new UncheckedIOException(e);
         }
     }
+
+    @Test
+    void aGroupNamedTwiceByRegistrationCountsOnceAgainstTheLimit() {
+        start(GatewayConfig.builder()
+                .limits(LimitsConfig.builder().maxGroupsPerConnection(2).build()));
+
+        Client a = connect("/chat?groups=g1,g2,g1");
+
+        assertThat(get("/connections/" + a.id()).body().at("/connection/groups").toString())
+                .isEqualTo("[\"g1\",\"g2\"]");
+    }
 }

@@ -39,7 +39,10 @@ public record ConnectEvent(
 
     public ConnectEvent {
         headerLines = List.copyOf(headerLines);
-        queryValues = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(queryValues));
+        // most requests have no query: an empty one needs no copy of its own
+        queryValues = queryValues.isEmpty()
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(queryValues));
     }
 
     /** A connect event whose header lines and query values are derived from the simple maps. */

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class ConnectionIdTest {
@@ -39,6 +45,30 @@ class ConnectionIdTest {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 100_000; i++) {
             ids.add(ConnectionId.generate("gw-1"));
+        }
+
+        assertThat(ids).hasSize(100_000);
+    }
+
+    @Test
+    void idsAreUniqueAcrossThreads() throws Exception {
+        // each thread draws from its own generator: no two may hand out the same id
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 25_000; i++) {
+                        ids.add(ConnectionId.generate("gw-1"));
+                    }
+                }));
+            }
+            for (Future<?> thread : done) {
+                thread.get();
+            }
+        } finally {
+            threads.shutdownNow();
         }
 
         assertThat(ids).hasSize(100_000);

@@ -68,11 +68,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         services.sweeper(ctx.channel()).forget(ctx.channel());
-        if (serveStatic(ctx, request)) {
+        // decoded once: the static content, the route lookup and a refusal's metrics all need it
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (serveStatic(ctx, request, path)) {
             return;
         }
         try {
-            Route route = check(ctx.channel(), request);
+            Route route = check(ctx.channel(), request, path);
             ctx.channel().config().setAutoRead(false);
             ResumeRequest resume = ResumeRequest.of(route, request);
             if (resume != null) {
@@ -82,7 +84,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             new Registration(ctx, request, route, ConnectionId.generate(services.nodeId()), services).start();
         } catch (SwitchboardException e) {
             log.info("handshake from {} for {} refused: {}", remoteIp(ctx.channel()), request.uri(), e.getMessage());
-            Route route = services.routes().get(new QueryStringDecoder(request.uri()).path());
+            Route route = services.routes().get(path);
             String reason = e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
             if (route == null) {
                 services.metrics().refusedWithoutRoute(reason);
@@ -103,11 +105,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
      * Answers a plain GET outside the routes with the client library or from the static content;
      * true when it did.
      */
-    private boolean serveStatic(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private boolean serveStatic(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         if (!HttpMethod.GET.equals(request.method()) || request.decoderResult().isFailure()) {
             return false;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
         if (services.routes().containsKey(path)) {
             return false;
         }
@@ -131,7 +132,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private Route check(Channel channel, FullHttpRequest request) {
+    private Route check(Channel channel, FullHttpRequest request, String path) {
         if (request.decoderResult().isFailure()) {
             if (request.decoderResult().cause() instanceof TooLongFrameException) {
                 throw new SwitchboardException(
@@ -141,7 +142,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             }
             throw new SwitchboardException(ErrorCode.BAD_HANDSHAKE, "malformed HTTP request");
         }
-        String path = new QueryStringDecoder(request.uri()).path();
         Route route = services.routes().get(path);
         if (route == null) {
             throw new SwitchboardException(ErrorCode.NOT_FOUND, "no route at " + path);

@@ -10,7 +10,6 @@ import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
-import dev.switchboard.core.model.ConnectEvent.Header;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
@@ -28,7 +27,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -37,11 +35,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,17 +78,18 @@ final class Registration {
         }
         HttpHeaders headers = request.headers();
         String protocols = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        ConnectEventParts.Headers headerParts = ConnectEventParts.headers(headers);
+        ConnectEventParts.Query query = ConnectEventParts.query(request.uri());
         ConnectEvent event = new ConnectEvent(
                 route.requestContext(sourceIp, headers.get(HttpHeaderNames.USER_AGENT), connectedAt),
                 connectionId,
-                headerMap(headers),
-                queryMap(query),
+                headerParts.joined(),
+                query.first(),
                 route.path(),
                 protocols,
                 headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS),
-                headerLines(headers),
-                query.parameters());
+                headerParts.lines(),
+                query.values());
         long started = System.nanoTime();
         register.invoke(route.invocation(
                         event, route.config().registerTimeout(), ctx.channel().eventLoop()))
@@ -197,9 +192,12 @@ final class Registration {
                                 request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), maxMessageBytes)
                         : null;
         WebSocketServerHandshaker handshaker = handshaker(request, route, subprotocols, deflate != null);
-        HttpHeaders responseHeaders = new DefaultHttpHeaders();
+        // the 101 carries a header of ours only with compression; null tells Netty there is none
+        // (an empty DefaultHttpHeaders would still allocate its table for every handshake)
+        @Nullable HttpHeaders responseHeaders = null;
         if (deflate != null) {
-            responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
+            responseHeaders = new DefaultHttpHeaders()
+                    .set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(deflate));
         }
         // Open (visible to pushes, with its groups) before the 101 leaves: a backend told by the
         // client that it is connected must never get 410. Frames pushed meanwhile queue behind
@@ -266,6 +264,10 @@ final class Registration {
                         + limits.maxContextBytes() + ")";
             }
         }
+        // a list no longer than the limit cannot hold too many distinct groups: count only longer ones
+        if (accept.groups().size() <= limits.maxGroupsPerConnection()) {
+            return null;
+        }
         long distinctGroups = accept.groups().stream().distinct().count();
         if (distinctGroups > limits.maxGroupsPerConnection()) {
             return "groups lists " + distinctGroups + " groups, more than limits.max-groups-per-connection ("
@@ -304,27 +306,5 @@ final class Registration {
         pipeline.replace(HandshakeHandler.class, "utf8", new Utf8FrameValidator(false));
         pipeline.addAfter("utf8", "aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addAfter("aggregator", "frames", WebSocketFrameHandler.INSTANCE);
-    }
-
-    private static Map<String, String> headerMap(HttpHeaders headers) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (Map.Entry<String, String> header : headers) {
-            map.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
-        }
-        return map;
-    }
-
-    private static List<Header> headerLines(HttpHeaders headers) {
-        List<Header> lines = new ArrayList<>(headers.size());
-        for (Map.Entry<String, String> header : headers) {
-            lines.add(new Header(header.getKey(), header.getValue()));
-        }
-        return lines;
-    }
-
-    private static Map<String, String> queryMap(QueryStringDecoder query) {
-        Map<String, String> map = new LinkedHashMap<>();
-        query.parameters().forEach((key, values) -> map.put(key, values.isEmpty() ? "" : values.get(0)));
-        return map;
     }
 }
