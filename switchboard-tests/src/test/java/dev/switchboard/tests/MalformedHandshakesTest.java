@@ -124,6 +124,16 @@ class MalformedHandshakesTest {
                         4040),
                 Arguments.of("a request line that is not HTTP", "HELLO\r\n\r\n", 400, 4004),
                 Arguments.of(
+                        "a bad percent-escape in the path",
+                        "GET /chat%zz HTTP/1.1\r\n" + host + upgrade + key + version + "\r\n",
+                        400,
+                        4004),
+                Arguments.of(
+                        "a bad percent-escape in the query",
+                        "GET /chat?user=%zz HTTP/1.1\r\n" + host + upgrade + key + version + "\r\n",
+                        400,
+                        4004),
+                Arguments.of(
                         "headers over max-header-bytes",
                         get(host + upgrade + key + version + "X-Big: " + "a".repeat(10_000) + "\r\n"),
                         431,

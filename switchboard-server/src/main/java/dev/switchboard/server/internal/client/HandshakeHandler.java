@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +69,17 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         services.sweeper(ctx.channel()).forget(ctx.channel());
-        // decoded once: the static content, the route lookup and a refusal's metrics all need it
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path;
+        try {
+            path = decodedPath(request.uri());
+        } catch (IllegalArgumentException e) {
+            refuse(
+                    ctx,
+                    request,
+                    null,
+                    new SwitchboardException(ErrorCode.BAD_HANDSHAKE, "malformed request URI: " + e.getMessage()));
+            return;
+        }
         if (serveStatic(ctx, request, path)) {
             return;
         }
@@ -83,22 +93,42 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             }
             new Registration(ctx, request, route, ConnectionId.generate(services.nodeId()), services).start();
         } catch (SwitchboardException e) {
-            log.info("handshake from {} for {} refused: {}", remoteIp(ctx.channel()), request.uri(), e.getMessage());
-            Route route = services.routes().get(path);
-            String reason = e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-            if (route == null) {
-                services.metrics().refusedWithoutRoute(reason);
-            } else {
-                route.metrics().connectRefused(reason);
-            }
-            request.release();
-            FullHttpResponse response = JsonResponses.error(ctx.alloc(), e.code(), e.getMessage());
-            if (e.code() == ErrorCode.UPGRADE_REQUIRED) {
-                response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-                response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
-            }
-            JsonResponses.sendAndClose(ctx, response);
+            refuse(ctx, request, path, e);
         }
+    }
+
+    /**
+     * The request's path, decoded once: the static content, the route lookup and a refusal's
+     * metrics all need it. A URI with a percent-escape has its query checked here as well, so
+     * that a bad escape anywhere is a 400 now rather than a failure when the query is read.
+     *
+     * @throws IllegalArgumentException for a malformed percent-escape
+     */
+    private static String decodedPath(String uri) {
+        QueryStringDecoder decoder = new QueryStringDecoder(uri);
+        if (uri.indexOf('%') >= 0) {
+            decoder.parameters();
+        }
+        return decoder.path();
+    }
+
+    private void refuse(
+            ChannelHandlerContext ctx, FullHttpRequest request, @Nullable String path, SwitchboardException e) {
+        log.info("handshake from {} for {} refused: {}", remoteIp(ctx.channel()), request.uri(), e.getMessage());
+        Route route = path == null ? null : services.routes().get(path);
+        String reason = e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (route == null) {
+            services.metrics().refusedWithoutRoute(reason);
+        } else {
+            route.metrics().connectRefused(reason);
+        }
+        request.release();
+        FullHttpResponse response = JsonResponses.error(ctx.alloc(), e.code(), e.getMessage());
+        if (e.code() == ErrorCode.UPGRADE_REQUIRED) {
+            response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+        }
+        JsonResponses.sendAndClose(ctx, response);
     }
 
     /**
