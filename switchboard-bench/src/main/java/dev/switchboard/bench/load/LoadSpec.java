@@ -37,6 +37,12 @@ public record LoadSpec(
                 connections, newPayloadBytes, warmup, duration, rate, threads, sourceAddresses, maxPendingConnects);
     }
 
+    /** The same run's warm-up alone: traffic for {@link #warmup}, with no measurement window after it. */
+    public LoadSpec warmupOnly() {
+        return new LoadSpec(
+                connections, payloadBytes, warmup, Duration.ZERO, rate, threads, sourceAddresses, maxPendingConnects);
+    }
+
     /** Each connection's period between messages at {@link #rate}, or 0 for closed loop. */
     long periodNanos() {
         return rate <= 0 ? 0 : (long) (1e9 * connections / rate);

@@ -70,6 +70,7 @@ final class HttpFunctionPool {
     private final ArrayDeque<PendingCall> waiting = new ArrayDeque<>();
     private final @Nullable RequestSigner signer;
     private final @Nullable Mac mac;
+    private final CallDeadlines deadlines;
     private int open;
     private boolean closed;
 
@@ -86,6 +87,7 @@ final class HttpFunctionPool {
         this.signer = signer;
         this.mac = signer == null ? null : signer.newMac();
         this.maxConnections = maxConnections;
+        this.deadlines = new CallDeadlines(loop, this::onTimeout);
         String host = target.uri().getHost();
         this.hostHeader = target.uri().getPort() == -1 ? host : host + ":" + target.port();
         this.bootstrap = new Bootstrap()
@@ -119,7 +121,7 @@ final class HttpFunctionPool {
             result.complete(new FunctionResult.Failure("the event could not be encoded as JSON"));
             return;
         }
-        PendingCall call = new PendingCall(invocation, body, result);
+        PendingCall call = new PendingCall(invocation, body, result, deadlines);
         if (signer != null && mac != null) {
             call.signature = signer.sign(mac, body);
         }
@@ -127,7 +129,7 @@ final class HttpFunctionPool {
             call.complete(new FunctionResult.Failure("the gateway is stopping"));
             return;
         }
-        call.timeout = loop.schedule(() -> onTimeout(call), invocation.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        deadlines.add(call, invocation.timeout().toNanos());
         dispatch(call);
     }
 

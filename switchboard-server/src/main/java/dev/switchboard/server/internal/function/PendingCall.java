@@ -5,7 +5,6 @@ import dev.switchboard.core.function.Invocation;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /** One HTTP function call from start to result, possibly over several connection attempts. */
@@ -13,9 +12,18 @@ final class PendingCall {
     final Invocation invocation;
     final ByteBuf body;
     private final CompletableFuture<FunctionResult> result;
+    private final CallDeadlines deadlines;
+
+    /** When the call times out ({@link System#nanoTime()}); its place in {@link CallDeadlines}. */
+    long deadline;
+
+    CallDeadlines.@Nullable Lane lane;
 
     @Nullable
-    ScheduledFuture<?> timeout;
+    PendingCall previous;
+
+    @Nullable
+    PendingCall next;
 
     @Nullable
     Channel channel;
@@ -26,10 +34,12 @@ final class PendingCall {
     int connectAttempts;
     int sendAttempts;
 
-    PendingCall(Invocation invocation, ByteBuf body, CompletableFuture<FunctionResult> result) {
+    PendingCall(
+            Invocation invocation, ByteBuf body, CompletableFuture<FunctionResult> result, CallDeadlines deadlines) {
         this.invocation = invocation;
         this.body = body;
         this.result = result;
+        this.deadlines = deadlines;
     }
 
     boolean isDone() {
@@ -41,9 +51,7 @@ final class PendingCall {
         if (result.isDone()) {
             return;
         }
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
+        deadlines.remove(this);
         body.release();
         channel = null;
         result.complete(outcome);
