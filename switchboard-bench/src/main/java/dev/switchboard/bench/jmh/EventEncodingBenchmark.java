@@ -1,8 +1,10 @@
 package dev.switchboard.bench.jmh;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.switchboard.core.dialect.tencent.TencentDialect;
 import dev.switchboard.core.function.EventWriter;
 import dev.switchboard.core.json.Json;
@@ -61,9 +63,19 @@ public class EventEncodingBenchmark {
         return size;
     }
 
-    /** What {@code JavaFunctionInvoker.arguments} does for every in-process call: bytes, then a tree. */
+    /** What {@code JavaFunctionInvoker.arguments} does for every in-process call: tokens, then a tree. */
     @Benchmark
     public JsonNode encodeToTreeForInProcess() throws IOException {
+        TokenBuffer tokens = new TokenBuffer(Json.mapper(), false);
+        writer.write(event, tokens);
+        try (JsonParser parser = tokens.asParserOnFirstToken()) {
+            return Json.mapper().readTree(parser);
+        }
+    }
+
+    /** What in-process calls did before the token buffer, for comparison: JSON bytes, parsed back. */
+    @Benchmark
+    public JsonNode encodeToTextThenTree() throws IOException {
         ByteArrayBuilder bytes = new ByteArrayBuilder(512);
         try (JsonGenerator generator = Json.factory().createGenerator(bytes)) {
             writer.write(event, generator);
