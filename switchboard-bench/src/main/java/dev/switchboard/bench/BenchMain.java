@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help and --version for every scenario too
         description = "Switchboard benchmarks. Each scenario prints a markdown table and writes JSON.")
 public final class BenchMain {
     private BenchMain() {}
