@@ -41,25 +41,15 @@ final class FanoutScenario extends Scenario {
             // the load generator's JVM starts cold: one unrecorded pass, so the first measured run
             // (raw Netty's) is not the JIT's warm-up; this favours raw Netty, whose JVM gets it too
             log("warming up the load generator against raw Netty (not recorded)");
-            FanoutRun.run(
+            broadcast(
                     "warm-up",
-                    "raw-netty",
-                    Servers.ws(server, false),
+                    server,
                     push,
-                    BenchFunctions.GROUP,
-                    options.spec(members, options.payloads.get(0)).warmupOnly(),
-                    roundsInFlight);
+                    options.spec(members, options.payloads.get(0)).warmupOnly());
             for (int i = 0; i < raw.length; i++) {
                 LoadSpec spec = options.spec(members, options.payloads.get(i));
                 log("raw Netty broadcast to " + members + " connections, " + spec.payloadBytes() + " B");
-                raw[i] = FanoutRun.run(
-                        "raw Netty broadcast (ChannelGroup)",
-                        "raw-netty",
-                        Servers.ws(server, false),
-                        push,
-                        BenchFunctions.GROUP,
-                        spec,
-                        roundsInFlight);
+                raw[i] = broadcast("raw Netty broadcast (ChannelGroup)", server, push, spec);
             }
         }
         RunResult[] gateway = new RunResult[raw.length];
@@ -103,5 +93,11 @@ final class FanoutScenario extends Scenario {
                 .add("The reference is the raw Netty echo server broadcasting each push with"
                         + " ChannelGroup.writeAndFlush to every connection (each server ran alone, raw first,"
                         + " after one unrecorded warm-up pass of the load generator against it).");
+    }
+
+    /** A run against the raw Netty server's broadcast. */
+    private RunResult broadcast(String name, ChildJvm server, URI push, LoadSpec spec) throws InterruptedException {
+        return FanoutRun.run(
+                name, "raw-netty", Servers.ws(server, false), push, BenchFunctions.GROUP, spec, roundsInFlight);
     }
 }
