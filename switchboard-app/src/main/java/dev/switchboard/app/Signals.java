@@ -37,7 +37,11 @@ final class Signals {
                 thread.start();
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            log.debug("SIGHUP not available ({}); certificates reload only when their files change", e.toString());
+            // e.g. started under nohup: a signal ignored when the JVM starts cannot be handled
+            log.warn(
+                    "SIGHUP cannot be handled ({}); TLS certificates reload only when their files change"
+                            + " (tls.watch-interval)",
+                    e.getMessage());
         }
     }
 }

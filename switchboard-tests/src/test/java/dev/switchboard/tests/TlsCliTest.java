@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,7 +57,7 @@ class TlsCliTest {
                     functions:
                       transfer: java:dev.switchboard.runtimes.java.builtin.Echo#transfer
                 """.formatted(cert, key));
-        process = AppJar.serve(config)
+        process = withDefaultSighup(AppJar.serve(config))
                 .redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile())
                 .start();
@@ -82,6 +83,21 @@ class TlsCliTest {
         process.destroy();
         assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
+    }
+
+    /**
+     * The command run with SIGHUP at its default disposition. A build started under {@code nohup}
+     * passes an ignored SIGHUP on to every process it starts, and a JVM cannot handle a signal
+     * ignored at its start; a user's shell delivers it normally. Python resets it, then execs.
+     */
+    private static ProcessBuilder withDefaultSighup(ProcessBuilder command) {
+        List<String> launcher = new ArrayList<>(List.of(
+                "python3",
+                "-c",
+                "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_DFL);"
+                        + " os.execvp(sys.argv[1], sys.argv[1:])"));
+        launcher.addAll(command.command());
+        return command.command(launcher);
     }
 
     private void signal(String name) throws IOException, InterruptedException {
