@@ -279,6 +279,31 @@ class PushApiTest {
         assertThat(getPush.errNo()).isEqualTo(4050);
     }
 
+    @ParameterizedTest(name = "GET {0}")
+    @CsvSource({"/connections/%zz", "/connections/abc%zz/groups", "/groups/%zz/members", "/connections?cursor=%zz"})
+    void aBadPercentEscapeInTheUriIsA400AndTheConnectionKeepsServing(String target) throws IOException {
+        start();
+        try (Socket socket =
+                new Socket("127.0.0.1", gateway.gateway().pushAddress().getPort())) {
+            socket.setSoTimeout(10_000);
+            // the JDK's HTTP client refuses such a URI, so it goes over a raw socket, followed by
+            // a good request on the same connection
+            socket.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answers)
+                    .startsWith("HTTP/1.1 400")
+                    .contains("\"errNo\":4001")
+                    .contains("not valid percent-encoding")
+                    .contains("HTTP/1.1 200")
+                    .contains("\"status\":\"ok\"");
+        }
+    }
+
     @Test
     void manyPushesShareOneKeepAliveConnection() throws IOException {
         start();

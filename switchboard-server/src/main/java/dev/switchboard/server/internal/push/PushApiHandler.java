@@ -66,6 +66,8 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final class Exchange {
         final FullHttpRequest request;
         final QueryStringDecoder uri;
+        private final String path;
+        private final @Nullable String malformedUri;
         String action = "unknown";
 
         @Nullable
@@ -74,10 +76,32 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Exchange(FullHttpRequest request) {
             this.request = request;
             this.uri = new QueryStringDecoder(request.uri());
+            String decoded;
+            String problem = null;
+            try {
+                decoded = uri.path();
+                if (request.uri().indexOf('%') >= 0) {
+                    uri.parameters(); // a bad escape in the query is a 400 now, not a 500 where it is read
+                }
+            } catch (IllegalArgumentException e) {
+                decoded = uri.rawPath();
+                problem = e.getMessage();
+            }
+            this.path = decoded;
+            this.malformedUri = problem;
         }
 
+        /** The decoded path; the raw one when it is not valid percent-encoding (for the log). */
         String path() {
-            return uri.path();
+            return path;
+        }
+
+        /** Refuses a request URI that is not valid percent-encoding. */
+        void requireWellFormedUri() {
+            if (malformedUri != null) {
+                throw new SwitchboardException(
+                        ErrorCode.INVALID_FIELD, "request URI: not valid percent-encoding (" + malformedUri + ")");
+            }
         }
     }
 
@@ -162,6 +186,7 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private CompletionStage<FullHttpResponse> respond(ChannelHandlerContext ctx, Exchange exchange) {
+        exchange.requireWellFormedUri();
         String path = exchange.path();
         FullHttpRequest request = exchange.request;
         if (path.equals("/push")) {
@@ -271,7 +296,12 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private static String decode(String segment) {
-        return QueryStringDecoder.decodeComponent(segment);
+        try {
+            return QueryStringDecoder.decodeComponent(segment);
+        } catch (IllegalArgumentException e) {
+            throw new SwitchboardException(
+                    ErrorCode.INVALID_FIELD, "path segment: not valid percent-encoding (" + e.getMessage() + ")");
+        }
     }
 
     private static void require(Exchange exchange, HttpMethod expected) {
