@@ -15,6 +15,7 @@ import dev.switchboard.runtimes.process.ProcessFunctionInvokerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,10 +64,23 @@ class ProcessInvokerContractTest {
                 "node.connection",
                 Message.text(text),
                 null);
+        // the loop waits until the test listens: a result completed before thenApply is attached
+        // would run it on this thread and say nothing of the thread that completed the call
+        CountDownLatch listening = new CountDownLatch(1);
+        loop.execute(() -> awaitQuietly(listening));
         CompletableFuture<Outcome> outcome = invoker.invoke(new Invocation(event, WRITER, timeout, loop))
                 .thenApply(result -> new Outcome(result, Thread.currentThread().getName()))
                 .toCompletableFuture();
+        listening.countDown();
         return outcome.get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @ParameterizedTest
