@@ -5,6 +5,7 @@ import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.server.StaticContent;
 import dev.switchboard.server.internal.JsonResponses;
+import dev.switchboard.server.internal.RequestUris;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.lifecycle.RouteCapacity;
 import io.netty.buffer.Unpooled;
@@ -71,7 +72,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         services.sweeper(ctx.channel()).forget(ctx.channel());
         String path;
         try {
-            path = decodedPath(request.uri());
+            // decoded once: the static content, the route lookup and a refusal's metrics all need it
+            path = RequestUris.checkedPath(new QueryStringDecoder(request.uri()));
         } catch (IllegalArgumentException e) {
             refuse(
                     ctx,
@@ -95,21 +97,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         } catch (SwitchboardException e) {
             refuse(ctx, request, path, e);
         }
-    }
-
-    /**
-     * The request's path, decoded once: the static content, the route lookup and a refusal's
-     * metrics all need it. A URI with a percent-escape has its query checked here as well, so
-     * that a bad escape anywhere is a 400 now rather than a failure when the query is read.
-     *
-     * @throws IllegalArgumentException for a malformed percent-escape
-     */
-    private static String decodedPath(String uri) {
-        QueryStringDecoder decoder = new QueryStringDecoder(uri);
-        if (uri.indexOf('%') >= 0) {
-            decoder.parameters();
-        }
-        return decoder.path();
     }
 
     private void refuse(

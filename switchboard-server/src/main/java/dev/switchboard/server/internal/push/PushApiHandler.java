@@ -8,6 +8,7 @@ import dev.switchboard.core.dialect.tencent.TencentPushParser;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.server.internal.JsonResponses;
+import dev.switchboard.server.internal.RequestUris;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -79,10 +80,7 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             String decoded;
             String problem = null;
             try {
-                decoded = uri.path();
-                if (request.uri().indexOf('%') >= 0) {
-                    uri.parameters(); // a bad escape in the query is a 400 now, not a 500 where it is read
-                }
+                decoded = RequestUris.checkedPath(uri);
             } catch (IllegalArgumentException e) {
                 decoded = uri.rawPath();
                 problem = e.getMessage();
