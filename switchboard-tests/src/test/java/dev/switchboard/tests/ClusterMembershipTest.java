@@ -1,6 +1,5 @@
 package dev.switchboard.tests;
 
-import static dev.switchboard.testkit.StubFunctionServer.StubResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,14 +73,7 @@ class ClusterMembershipTest {
     @BeforeEach
     void startRedis() {
         redis = RedisServer.start();
-        functions.on("/register", event -> {
-            var body = StubFunctionServer.json().put("errNo", 0).put("errMsg", "ok");
-            String group = event.at("/queryString/group").asText("");
-            if (!group.isEmpty()) {
-                body.putArray("groups").add(group);
-            }
-            return StubResponse.json(body);
-        });
+        functions.on("/register", ClusterClients::joinGroupOfQuery);
     }
 
     @AfterEach
@@ -286,15 +278,8 @@ class ClusterMembershipTest {
                 .status();
     }
 
-    /** Connects and returns the connection id the registration function saw. */
     private String connect(URI uri) {
-        int before = functions.received("/register").size();
-        clients.add(WsClient.open(uri));
-        return functions
-                .received("/register")
-                .get(before)
-                .at("/websocket/secConnectionID")
-                .asText();
+        return ClusterClients.connect(functions, uri, clients);
     }
 
     /** A node run from the runnable jar on ports of its own, as users run it. */
