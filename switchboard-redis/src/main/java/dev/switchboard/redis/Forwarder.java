@@ -32,6 +32,7 @@ final class Forwarder {
     private final ScheduledExecutorService scheduler;
     private final Map<String, CompletableFuture<ForwardReply>> pending = new ConcurrentHashMap<>();
     private volatile @Nullable ClusterMember member;
+    private volatile CompletableFuture<?> subscribed = new CompletableFuture<>();
 
     Forwarder(RedisLink link, ScheduledExecutorService scheduler) {
         this.link = link;
@@ -53,8 +54,13 @@ final class Forwarder {
                     }
                 }
             });
-            pubsub.async().subscribe(inbox, replies);
+            subscribed = pubsub.async().subscribe(inbox, replies).toCompletableFuture();
         });
+    }
+
+    /** Completes once this node's inbox and reply channels are subscribed on the current client. */
+    CompletableFuture<?> subscribed() {
+        return subscribed;
     }
 
     CompletionStage<ForwardReply> send(String node, ObjectNode request, Duration timeout) {

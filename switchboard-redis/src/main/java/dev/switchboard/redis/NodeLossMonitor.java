@@ -17,11 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds nodes whose heartbeat expired and takes each over on exactly one survivor: the first to
+ * Finds members whose heartbeat stopped and takes each over on exactly one survivor: the first to
  * set the node's takeover lock invokes the cleanup of every connection the lost node held
- * ({@code closedBy: node-lost}), removes their records and memberships, and finally removes the
- * node. The lock is refreshed while cleanups are under way, so a slow cleanup function does not
- * hand the node to a second survivor.
+ * ({@code closedBy: node-lost}), removes their records and memberships, and finally declares the
+ * node lost (to every member). The lock is refreshed while cleanups are under way, so a slow
+ * cleanup function does not hand the node to a second survivor. A member whose heartbeat key is
+ * missing but that this node saw alive within {@code heartbeat-ttl} is not lost: Redis may just
+ * have forgotten the key (restart, failover, flush) and the node heartbeats again.
  */
 final class NodeLossMonitor {
     private static final Logger log = LoggerFactory.getLogger(NodeLossMonitor.class);
@@ -29,12 +31,14 @@ final class NodeLossMonitor {
 
     private final RedisLink link;
     private final ClusterConfig config;
+    private final Members members;
     private final Set<String> takingOver = ConcurrentHashMap.newKeySet();
     private volatile @Nullable ClusterMember member;
 
-    NodeLossMonitor(RedisLink link, ClusterConfig config) {
+    NodeLossMonitor(RedisLink link, ClusterConfig config, Members members) {
         this.link = link;
         this.config = config;
+        this.members = members;
     }
 
     void start(ClusterMember self) {
@@ -45,24 +49,30 @@ final class NodeLossMonitor {
         return Math.max(10_000, config.heartbeatTtl().toMillis() * 4);
     }
 
+    /** How long a lost node's mark stays: members that missed the announcement forget it by then. */
+    long lostMarkMillis() {
+        return Math.max(60_000, config.heartbeatTtl().toMillis() * 12);
+    }
+
     /**
-     * Reads which nodes are alive; when this node has been connected for longer than the TTL
-     * (so the others had time to heartbeat), takes lost ones over. Runs on the cluster thread.
+     * Learns the registered nodes and which members heartbeat; when this node has been connected
+     * for longer than the TTL (so the others had time to heartbeat), takes over members silent
+     * for longer than the TTL. Runs on the cluster thread.
      */
-    Set<String> refresh(ClusterMember self, RedisClusterAsyncCommands<String, String> redis, long connectedForNanos)
-            throws RuntimeException {
-        Set<String> live = new HashSet<>();
-        live.add(self.nodeId());
-        List<String> lost = new ArrayList<>();
+    void refresh(ClusterMember self, RedisClusterAsyncCommands<String, String> redis, long connectedForNanos) {
+        long now = System.nanoTime();
+        List<String> silent = new ArrayList<>();
         try {
-            for (String node : redis.smembers(RedisKeys.NODES).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                if (node.equals(self.nodeId())) {
-                    continue;
-                }
+            Set<String> registered = redis.smembers(RedisKeys.NODES).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            registered.remove(self.nodeId());
+            members.addAll(registered);
+            for (String node : members.others()) {
                 if (redis.exists(RedisKeys.node(node)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS) > 0) {
-                    live.add(node);
+                    members.alive(node, now);
+                } else if (redis.exists(RedisKeys.lost(node)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS) > 0) {
+                    members.remove(node); // declared lost by another survivor, or left
                 } else {
-                    lost.add(node);
+                    silent.add(node);
                 }
             }
             for (String node : takingOver) {
@@ -71,10 +81,14 @@ final class NodeLossMonitor {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the cluster's nodes: " + e, e);
         }
-        if (connectedForNanos > config.heartbeatTtl().toNanos()) {
-            lost.forEach(node -> tryTakeover(redis, node));
+        long ttl = config.heartbeatTtl().toNanos();
+        if (connectedForNanos > ttl) {
+            for (String node : silent) {
+                if (!members.seenWithin(node, ttl, now)) {
+                    tryTakeover(redis, node);
+                }
+            }
         }
-        return Set.copyOf(live);
     }
 
     private void tryTakeover(RedisClusterAsyncCommands<String, String> redis, String node) {
@@ -109,6 +123,8 @@ final class NodeLossMonitor {
             CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new)).whenComplete((done, failed) -> {
                 redis.srem(RedisKeys.NODES, node);
                 redis.del(RedisKeys.nodeConnections(node));
+                declareGone(redis, node, lostMarkMillis());
+                members.remove(node);
                 log.warn("cluster: node {} taken over: {} connections cleaned up", node, ids.size());
                 release(redis, node, null);
             });
@@ -128,13 +144,19 @@ final class NodeLossMonitor {
                     return self.cleanupLost(record)
                             .toCompletableFuture()
                             .thenCompose(cleaned -> redis.smembers(RedisKeys.connectionGroups(id)))
-                            .thenAccept(groups -> RedisBackplane.removeRecord(
-                                    redis, id, record.route(), node, new HashSet<>(groups)));
+                            .thenAccept(groups ->
+                                    Registrations.removeRecord(redis, id, record.route(), node, new HashSet<>(groups)));
                 })
                 .exceptionally(error -> {
                     log.warn("cluster: cleanup of {} from lost node {} failed: {}", id, node, error.toString());
                     return null;
                 });
+    }
+
+    /** Marks {@code node} lost or left and tells every member, which stop waiting for it. */
+    static void declareGone(RedisClusterAsyncCommands<String, String> redis, String node, long markMillis) {
+        redis.set(RedisKeys.lost(node), "gone", SetArgs.Builder.px(markMillis));
+        redis.publish(RedisKeys.MEMBERS_CHANNEL, node);
     }
 
     private void release(RedisClusterAsyncCommands<String, String> redis, String node, @Nullable String problem) {

@@ -9,10 +9,12 @@ import dev.switchboard.core.cluster.ForwardReply;
 import dev.switchboard.core.cluster.NodeGoneException;
 import dev.switchboard.core.config.ClusterConfig;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,12 +35,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster backplane on Redis. One scheduler thread heartbeats, watches the backplane's
- * health, re-registers this node's connections after an outage and takes over lost nodes;
- * everything else is asynchronous Lettuce commands that never block the caller.
+ * health, re-registers this node's connections whenever Redis may have lost them, learns the
+ * members and takes over lost nodes; everything else is asynchronous Lettuce commands that never
+ * block the caller.
  */
 public final class RedisBackplane implements ClusterBackplane {
     private static final Logger log = LoggerFactory.getLogger(RedisBackplane.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration RESYNC_TIMEOUT = Duration.ofSeconds(30);
 
     private final ClusterConfig config;
     private final RedisLink link;
@@ -48,27 +52,47 @@ public final class RedisBackplane implements ClusterBackplane {
         return thread;
     });
     private final Forwarder forwarder;
-    private final NodeLossMonitor lossMonitor;
-    private volatile @Nullable ClusterMember member;
+    private final CompletableFuture<Void> registered = new CompletableFuture<>();
+    private volatile @Nullable Joined joined;
+    /** Redis answers: writes and forwarded requests go through. */
+    private volatile boolean reachable;
+    /** Reachable, and this node's registration and connections are all in Redis. */
     private volatile boolean available;
+
     private volatile long connectedSinceNanos;
-    private volatile Set<String> liveNodes = Set.of();
+
+    /** What exists once {@link #start} knows this node. */
+    private record Joined(
+            ClusterMember self, Members members, Registrations registrations, NodeLossMonitor lossMonitor) {}
 
     public RedisBackplane(ClusterConfig config) {
         this.config = config;
         this.link = new RedisLink(config, COMMAND_TIMEOUT);
         this.forwarder = new Forwarder(link, scheduler);
-        this.lossMonitor = new NodeLossMonitor(link, config);
     }
 
     @Override
-    public void start(ClusterMember member) {
-        this.member = member;
+    public CompletionStage<Void> start(ClusterMember member) {
+        Members members = new Members(member.nodeId());
+        Joined state = new Joined(
+                member, members, new Registrations(link, member.nodeId()), new NodeLossMonitor(link, config, members));
+        state.lossMonitor().start(member);
         forwarder.start(member);
-        lossMonitor.start(member);
+        link.onConnect(pubsub -> {
+            pubsub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String node) {
+                    if (channel.equals(RedisKeys.MEMBERS_CHANNEL)) {
+                        members.remove(node); // declared lost, or left
+                    }
+                }
+            });
+            pubsub.async().subscribe(RedisKeys.MEMBERS_CHANNEL);
+        });
+        this.joined = state;
         long interval = config.heartbeatInterval().toNanos();
-        tick();
-        scheduler.scheduleWithFixedDelay(this::tickSafely, interval, interval, TimeUnit.NANOSECONDS);
+        scheduler.scheduleWithFixedDelay(this::tickSafely, 0, interval, TimeUnit.NANOSECONDS);
+        return registered;
     }
 
     private void tickSafely() {
@@ -79,10 +103,10 @@ public final class RedisBackplane implements ClusterBackplane {
         }
     }
 
-    /** Heartbeat, health, resync after an outage, live nodes, and node-loss detection. */
+    /** Heartbeat, health, resync when Redis may have lost this node's state, members, node loss. */
     private void tick() {
-        ClusterMember self = member;
-        if (self == null) {
+        Joined state = joined;
+        if (state == null) {
             return;
         }
         if (!link.connect()) {
@@ -90,46 +114,63 @@ public final class RedisBackplane implements ClusterBackplane {
             return;
         }
         RedisClusterAsyncCommands<String, String> redis = link.commands();
+        String node = state.self().nodeId();
+        String previous;
+        long added;
         try {
-            redis.set(
-                            RedisKeys.node(self.nodeId()),
-                            "alive",
-                            SetArgs.Builder.px(config.heartbeatTtl().toMillis()))
-                    .toCompletableFuture()
-                    .get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            redis.sadd(RedisKeys.NODES, self.nodeId());
+            previous = await(redis.setGet(
+                    RedisKeys.node(node),
+                    "alive",
+                    SetArgs.Builder.px(config.heartbeatTtl().toMillis())));
+            added = await(redis.sadd(RedisKeys.NODES, node));
         } catch (Exception e) {
             markUnavailable(e.toString());
             return;
         }
+        boolean reconnected = link.takeReconnected();
         if (!available) {
-            available = true;
-            connectedSinceNanos = System.nanoTime();
-            log.info("cluster backplane reachable at {}; registering this node's connections", config.redis());
-            resync(self);
+            resync(state, "cluster backplane reachable at " + config.redis());
+        } else if (previous == null || added > 0 || reconnected) {
+            // a Redis that restarted, failed over or was flushed, or a takeover of this node
+            resync(state, "cluster: Redis at " + config.redis() + " may have lost this node's registration");
         }
-        liveNodes = lossMonitor.refresh(self, redis, System.nanoTime() - connectedSinceNanos);
+        if (available) {
+            state.lossMonitor().refresh(state.self(), redis, System.nanoTime() - connectedSinceNanos);
+        }
+    }
+
+    private static <T> T await(RedisFuture<T> command) throws Exception {
+        return command.toCompletableFuture().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes this node and its connections again; available only once Redis holds them all. */
+    private void resync(Joined state, String why) {
+        available = false;
+        reachable = true;
+        state.registrations().writable(true);
+        try {
+            if (!registered.isDone()) {
+                forwarder.subscribed().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            int count = state.registrations().resync(state.self(), RESYNC_TIMEOUT);
+            connectedSinceNanos = System.nanoTime();
+            available = true;
+            log.info("{}: this node and its {} connections are registered", why, count);
+            registered.complete(null);
+        } catch (Exception e) {
+            markUnavailable("registration failed: " + e);
+        }
     }
 
     private void markUnavailable(String why) {
-        if (available) {
+        if (reachable) {
             log.warn("cluster backplane unreachable ({}): local traffic continues, cross-node pushes answer 503", why);
         }
+        reachable = false;
         available = false;
-    }
-
-    /** Writes this node's live connections and memberships again: the backplane may have lost them. */
-    private void resync(ClusterMember self) {
-        int count = 0;
-        for (ClusterMember.Membership membership : self.liveConnections()) {
-            opened(membership.record());
-            for (String group : membership.groups()) {
-                joined(membership.record().id(), group);
-            }
-            count++;
-        }
-        if (count > 0) {
-            log.info("cluster: re-registered {} connections of this node", count);
+        Joined state = joined;
+        if (state != null) {
+            state.registrations().writable(false);
         }
     }
 
@@ -140,70 +181,75 @@ public final class RedisBackplane implements ClusterBackplane {
 
     @Override
     public void opened(ConnectionRecord record) {
-        if (!available) {
-            return; // re-registered by the resync once the backplane is back
+        Joined state = joined;
+        if (state != null) {
+            state.registrations().opened(record);
         }
-        RedisClusterAsyncCommands<String, String> redis = link.commands();
-        redis.hset(RedisKeys.connection(record.id()), RecordCodec.toHash(record));
-        redis.sadd(RedisKeys.nodeConnections(record.node()), record.id());
-        redis.sadd(RedisKeys.routeConnections(record.route()), record.id());
     }
 
     @Override
     public void closed(String connectionId, String route, Set<String> groups) {
-        if (!available) {
-            return;
+        Joined state = joined;
+        if (state != null) {
+            state.registrations().closed(connectionId, route, groups);
         }
-        RedisClusterAsyncCommands<String, String> redis = link.commands();
-        removeRecord(redis, connectionId, route, member == null ? "" : member.nodeId(), groups);
-    }
-
-    static void removeRecord(
-            RedisClusterAsyncCommands<String, String> redis, String id, String route, String node, Set<String> groups) {
-        for (String group : groups) {
-            redis.srem(RedisKeys.group(group), id);
-        }
-        redis.del(RedisKeys.connectionGroups(id));
-        redis.del(RedisKeys.connection(id));
-        redis.srem(RedisKeys.routeConnections(route), id);
-        redis.srem(RedisKeys.nodeConnections(node), id);
     }
 
     @Override
     public void movedAway(String connectionId) {
-        ClusterMember self = member;
-        if (available && self != null) {
-            // the new node adds it to its own set; the record and memberships stay (same id)
-            link.commands().srem(RedisKeys.nodeConnections(self.nodeId()), connectionId);
+        Joined state = joined;
+        if (state != null) {
+            state.registrations().movedAway(connectionId);
         }
     }
 
     @Override
     public void joined(String connectionId, String group) {
-        if (available) {
-            link.commands().sadd(RedisKeys.group(group), connectionId);
-            link.commands().sadd(RedisKeys.connectionGroups(connectionId), group);
+        Joined state = joined;
+        if (state != null) {
+            state.registrations().joined(connectionId, group);
         }
     }
 
     @Override
     public void left(String connectionId, String group) {
-        if (available) {
-            link.commands().srem(RedisKeys.group(group), connectionId);
-            link.commands().srem(RedisKeys.connectionGroups(connectionId), group);
+        Joined state = joined;
+        if (state != null) {
+            state.registrations().left(connectionId, group);
         }
     }
 
+    /**
+     * Forwards to a member at once. A node this one does not know is looked up in Redis first:
+     * registered (it may have just started) means forward; unknown to Redis too, after this node
+     * has been connected for a full TTL, means it is not in the cluster (410).
+     */
     @Override
     public CompletionStage<ForwardReply> forward(String node, ObjectNode request, Duration timeout) {
-        if (!available) {
+        Joined state = joined;
+        if (!reachable || state == null) {
             return CompletableFuture.failedFuture(
                     new ClusterUnavailableException("cluster backplane unreachable: cannot reach node " + node));
         }
-        if (!liveNodes.contains(node) && connectedLongerThanTtl()) {
-            return CompletableFuture.failedFuture(new NodeGoneException(node));
+        if (state.members().contains(node) || !connectedLongerThanTtl()) {
+            return forwarder.send(node, request, timeout);
         }
-        return forwarder.send(node, request, timeout);
+        RedisClusterAsyncCommands<String, String> redis = link.commands();
+        CompletableFuture<Boolean> registeredThere =
+                redis.sismember(RedisKeys.NODES, node).toCompletableFuture();
+        return redis.exists(RedisKeys.node(node))
+                .toCompletableFuture()
+                .thenCombine(registeredThere, (alive, listed) -> alive > 0 || listed)
+                .exceptionally(error -> {
+                    throw new ClusterUnavailableException("cluster backplane unreachable: " + error);
+                })
+                .thenCompose(known -> {
+                    if (!known) {
+                        return CompletableFuture.failedFuture(new NodeGoneException(node));
+                    }
+                    state.members().addAll(List.of(node));
+                    return forwarder.send(node, request, timeout);
+                });
     }
 
     private boolean connectedLongerThanTtl() {
@@ -211,13 +257,29 @@ public final class RedisBackplane implements ClusterBackplane {
     }
 
     @Override
-    public Set<String> liveNodes() {
-        return liveNodes;
+    public Set<String> members() {
+        Joined state = joined;
+        return state == null ? Set.of() : state.members().all();
+    }
+
+    @Override
+    public CompletionStage<Set<String>> currentMembers() {
+        Joined state = joined;
+        if (!reachable || state == null) {
+            return unavailable();
+        }
+        return link.commands().smembers(RedisKeys.NODES).toCompletableFuture().handle((registered, error) -> {
+            if (error != null) {
+                throw new ClusterUnavailableException("cluster backplane unreachable: " + error);
+            }
+            state.members().addAll(registered);
+            return state.members().all();
+        });
     }
 
     @Override
     public CompletionStage<Set<String>> connectionIds(@Nullable String route, @Nullable String group) {
-        if (!available) {
+        if (!reachable) {
             return unavailable();
         }
         RedisClusterAsyncCommands<String, String> redis = link.commands();
@@ -227,7 +289,7 @@ public final class RedisBackplane implements ClusterBackplane {
         if (route != null) {
             return redis.smembers(RedisKeys.routeConnections(route)).thenApply(HashSet::new);
         }
-        Set<String> nodes = liveNodes;
+        Set<String> nodes = members();
         List<CompletableFuture<Set<String>>> parts = new ArrayList<>();
         for (String node : nodes) {
             parts.add(redis.smembers(RedisKeys.nodeConnections(node)).toCompletableFuture());
@@ -241,7 +303,7 @@ public final class RedisBackplane implements ClusterBackplane {
 
     @Override
     public CompletionStage<List<ConnectionRecord>> records(List<String> ids) {
-        if (!available) {
+        if (!reachable) {
             return unavailable();
         }
         RedisClusterAsyncCommands<String, String> redis = link.commands();
@@ -264,7 +326,7 @@ public final class RedisBackplane implements ClusterBackplane {
 
     @Override
     public CompletionStage<Map<String, Set<String>>> groupsOf(List<String> ids) {
-        if (!available) {
+        if (!reachable) {
             return unavailable();
         }
         RedisClusterAsyncCommands<String, String> redis = link.commands();
@@ -282,7 +344,7 @@ public final class RedisBackplane implements ClusterBackplane {
 
     @Override
     public CompletionStage<Map<String, Long>> groups() {
-        if (!available) {
+        if (!reachable) {
             return unavailable();
         }
         CompletableFuture<Map<String, Long>> result = new CompletableFuture<>();
@@ -329,12 +391,14 @@ public final class RedisBackplane implements ClusterBackplane {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        ClusterMember self = member;
-        if (self != null && available) {
+        Joined state = joined;
+        if (state != null && reachable) {
             try {
                 RedisClusterAsyncCommands<String, String> redis = link.commands();
-                redis.srem(RedisKeys.NODES, self.nodeId()).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                redis.del(RedisKeys.node(self.nodeId())).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                String node = state.self().nodeId();
+                NodeLossMonitor.declareGone(redis, node, state.lossMonitor().lostMarkMillis());
+                redis.srem(RedisKeys.NODES, node).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                redis.del(RedisKeys.node(node)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 log.warn("cluster: could not leave cleanly: {}", e.toString());
             }

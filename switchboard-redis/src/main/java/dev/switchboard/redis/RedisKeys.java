@@ -8,6 +8,7 @@ package dev.switchboard.redis;
  * sb:nodes                 set of node ids that joined
  * sb:node:{node}           heartbeat, expires after heartbeat-ttl
  * sb:takeover:{node}       lock held by the survivor cleaning up a lost node
+ * sb:lost:{node}           a node declared lost by a takeover, or that left: members forget it
  * sb:nodeconns:{node}      set of connection ids held by a node
  * sb:routeconns:{route}    set of connection ids of a route
  * sb:conn:{id}             hash: the connection record
@@ -15,11 +16,13 @@ package dev.switchboard.redis;
  * sb:group:{name}          set of member ids (Redis deletes it when empty)
  * sb:inbox:{node}          channel: requests forwarded to a node
  * sb:reply:{node}          channel: replies to a node's forwarded requests
+ * sb:members               channel: the id of a node declared lost or that left
  * </pre>
  */
 final class RedisKeys {
     static final String NODES = "sb:nodes";
     static final String GROUP_PATTERN = "sb:group:*";
+    static final String MEMBERS_CHANNEL = "sb:members";
 
     private RedisKeys() {}
 
@@ -29,6 +32,10 @@ final class RedisKeys {
 
     static String takeover(String node) {
         return "sb:takeover:" + node;
+    }
+
+    static String lost(String node) {
+        return "sb:lost:" + node;
     }
 
     static String nodeConnections(String node) {

@@ -3,7 +3,9 @@ package dev.switchboard.redis;
 import dev.switchboard.core.config.ClusterConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -14,6 +16,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The Lettuce client and its two connections (commands and pub/sub), for a standalone or
  * Sentinel Redis ({@link RedisClient}) or a Redis Cluster ({@link RedisClusterClient}). Commands
  * are rejected at once while disconnected instead of queuing; Lettuce reconnects on its own and
- * re-subscribes the pub/sub channels.
+ * re-subscribes the pub/sub channels. Every lost connection is noted: the Redis this node
+ * reconnects to may have restarted or failed over and lost what this node wrote.
  */
 final class RedisLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
@@ -32,6 +36,7 @@ final class RedisLink implements AutoCloseable {
     private final Duration timeout;
     private final List<Consumer<StatefulRedisPubSubConnection<String, String>>> onConnect =
             new CopyOnWriteArrayList<>();
+    private final AtomicBoolean reconnected = new AtomicBoolean();
     private @Nullable AbstractRedisClient client;
     private volatile @Nullable RedisClusterAsyncCommands<String, String> commands;
     private @Nullable StatefulConnection<String, String> connection;
@@ -45,6 +50,11 @@ final class RedisLink implements AutoCloseable {
     /** Runs {@code action} with the pub/sub connection once it exists. */
     void onConnect(Consumer<StatefulRedisPubSubConnection<String, String>> action) {
         onConnect.add(action);
+    }
+
+    /** True once after a connection to Redis was lost: what this node wrote may be gone. */
+    boolean takeReconnected() {
+        return reconnected.getAndSet(false);
     }
 
     /** Connects if not connected yet; false when Redis cannot be reached now. */
@@ -63,6 +73,7 @@ final class RedisLink implements AutoCloseable {
                         .timeoutOptions(TimeoutOptions.enabled(timeout))
                         .build());
                 client = cluster;
+                watch(cluster);
                 var clusterConnection = cluster.connect();
                 connection = clusterConnection;
                 pubsub = cluster.connectPubSub();
@@ -75,6 +86,7 @@ final class RedisLink implements AutoCloseable {
                         .timeoutOptions(TimeoutOptions.enabled(timeout))
                         .build());
                 client = standalone;
+                watch(standalone);
                 var standaloneConnection = standalone.connect();
                 connection = standaloneConnection;
                 pubsub = standalone.connectPubSub();
@@ -88,6 +100,15 @@ final class RedisLink implements AutoCloseable {
         StatefulRedisPubSubConnection<String, String> subscriptions = pubsub;
         onConnect.forEach(action -> action.accept(subscriptions));
         return true;
+    }
+
+    private void watch(AbstractRedisClient redis) {
+        redis.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                reconnected.set(true);
+            }
+        });
     }
 
     /** The commands; only valid after {@link #connect()} returned true. */

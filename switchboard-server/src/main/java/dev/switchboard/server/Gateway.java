@@ -123,11 +123,14 @@ public final class Gateway implements AutoCloseable {
         return services.metrics().scrape();
     }
 
-    /** The cluster's live nodes as this node last saw them (just this node when not clustered). */
+    /**
+     * The cluster's members as this node knows them: every node seen registered and not declared
+     * lost or gone since (just this node when not clustered).
+     */
     public java.util.Set<String> clusterNodes() {
         return services.backplane() == null
                 ? java.util.Set.of(config.nodeId())
-                : services.backplane().liveNodes();
+                : services.backplane().members();
     }
 
     /**
@@ -292,6 +295,9 @@ public final class Gateway implements AutoCloseable {
                         ? ClusterConfig.DEFAULT_FORWARD_TIMEOUT
                         : config.cluster().forwardTimeout();
                 PushServices push = new PushServices(services, config.push(), forwardTimeout);
+                if (backplane != null) {
+                    joinCluster(backplane, new LocalMember(services, push, group));
+                }
                 Channel client = bind(
                         chosen, group, config.listen().toSocketAddress(), "listen", clientBootstrap(services, tls));
                 Channel pushChannel;
@@ -308,9 +314,6 @@ public final class Gateway implements AutoCloseable {
                     client.close().syncUninterruptibly();
                     throw e;
                 }
-                if (backplane != null) {
-                    backplane.start(new LocalMember(services, push, group));
-                }
                 CrashRecovery.start(journal, routes, services.cleanup(), group);
                 Gateway gateway = new Gateway(config, group, services, invokers, client, pushChannel, tls);
                 log.info(
@@ -320,11 +323,38 @@ public final class Gateway implements AutoCloseable {
                         eventLoopThreads);
                 return gateway;
             } catch (RuntimeException e) {
+                if (backplane != null) {
+                    backplane.close();
+                }
                 journal.close();
                 invokers.forEach(FunctionInvoker::close);
                 tls.close();
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 throw e;
+            }
+        }
+
+        /**
+         * Joins the cluster before any listener opens, so the node takes traffic only once other
+         * nodes can reach it: waits up to {@code cluster.startup-timeout} for the registration,
+         * then starts degraded ({@code /readyz} 503) while the backplane keeps trying.
+         */
+        private void joinCluster(ClusterBackplane backplane, LocalMember member) {
+            Duration wait = config.cluster() == null
+                    ? ClusterConfig.DEFAULT_STARTUP_TIMEOUT
+                    : config.cluster().startupTimeout();
+            try {
+                backplane.start(member).toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn(
+                        "not registered in the cluster within cluster.startup-timeout ({}): starting degraded;"
+                                + " /readyz answers 503 and pushes to other nodes 503 until the backplane is reachable",
+                        wait);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("cannot join the cluster: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while joining the cluster", e);
             }
         }
 

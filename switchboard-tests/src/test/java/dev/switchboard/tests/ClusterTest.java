@@ -1,6 +1,5 @@
 package dev.switchboard.tests;
 
-import static dev.switchboard.testkit.StubFunctionServer.StubResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -93,27 +92,12 @@ class ClusterTest {
 
     /** Registration joins {@code ?group=}. */
     private void joinGroupsFromQuery() {
-        functions.on("/register", event -> {
-            var body = StubFunctionServer.json().put("errNo", 0).put("errMsg", "ok");
-            String group = event.at("/queryString/group").asText("");
-            if (!group.isEmpty()) {
-                body.putArray("groups").add(group);
-            }
-            return StubResponse.json(body);
-        });
+        functions.on("/register", ClusterClients::joinGroupOfQuery);
     }
 
     private Client connect(URI uri) {
-        int before = functions.received("/register").size();
-        WsClient ws = WsClient.open(uri);
-        clients.add(ws);
-        return new Client(
-                ws,
-                functions
-                        .received("/register")
-                        .get(before)
-                        .at("/websocket/secConnectionID")
-                        .asText());
+        String id = ClusterClients.connect(functions, uri, clients);
+        return new Client(clients.get(clients.size() - 1), id);
     }
 
     private List<String> cleanedUp(String closedBy) {

@@ -15,10 +15,18 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ClusterBackplane extends AutoCloseable {
 
-    /** Joins the cluster: heartbeats, the inbox for forwarded requests, node-loss detection. */
-    void start(ClusterMember member);
+    /**
+     * Joins the cluster: heartbeats, the inbox for forwarded requests, node-loss detection. The
+     * stage completes once this node is registered (its inbox listens and other nodes can find
+     * it); it keeps trying for as long as the backplane is unreachable.
+     */
+    CompletionStage<Void> start(ClusterMember member);
 
-    /** True while the backplane is reachable. */
+    /**
+     * True while this node is registered in a reachable backplane together with every connection,
+     * membership and session it holds; false while unreachable and while it writes them again
+     * after an outage.
+     */
     boolean available();
 
     /** A connection opened on this node. */
@@ -48,8 +56,19 @@ public interface ClusterBackplane extends AutoCloseable {
      */
     CompletionStage<ForwardReply> forward(String node, ObjectNode request, Duration timeout);
 
-    /** The nodes alive now (this one included), as last seen. */
-    Set<String> liveNodes();
+    /**
+     * The members of the cluster as this node knows them (this one included): every node it has
+     * seen registered and not seen declared lost (by a takeover) or leave since. Never taken from
+     * state the backplane can lose, so a backplane that restarts empty hides no live node.
+     */
+    Set<String> members();
+
+    /**
+     * {@link #members()} together with the nodes registered in the backplane right now (a node
+     * that has just started may not be known here yet): the nodes a group or {@code all} push
+     * must visit. Fails with {@link ClusterUnavailableException} when the backplane cannot be read.
+     */
+    CompletionStage<Set<String>> currentMembers();
 
     /** Connection ids known to the cluster, optionally only those of a route or a group. */
     CompletionStage<Set<String>> connectionIds(String route, String group);

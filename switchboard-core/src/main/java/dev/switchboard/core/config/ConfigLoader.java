@@ -116,6 +116,7 @@ public final class ConfigLoader {
                 node.duration("heartbeat-interval", ClusterConfig.DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(50));
         Duration ttl = node.duration("heartbeat-ttl", ClusterConfig.DEFAULT_HEARTBEAT_TTL, Duration.ofMillis(100));
         Duration forward = node.duration("forward-timeout", ClusterConfig.DEFAULT_FORWARD_TIMEOUT, ms);
+        Duration startup = node.duration("startup-timeout", ClusterConfig.DEFAULT_STARTUP_TIMEOUT, ms);
         if (redis == null) {
             return null;
         }
@@ -129,7 +130,7 @@ public final class ConfigLoader {
                     Units.format(ttl) + " (expected: at least twice heartbeat-interval, "
                             + Units.format(interval.multipliedBy(2)) + ")");
         }
-        return new ClusterConfig(redis, redisCluster, interval, ttl, forward);
+        return new ClusterConfig(redis, redisCluster, interval, ttl, forward, startup);
     }
 
     private static PushConfig readPush(ConfigNode node) {

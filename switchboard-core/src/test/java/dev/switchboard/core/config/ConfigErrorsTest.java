@@ -119,7 +119,7 @@ class ConfigErrorsTest {
             assertRejected(
                     ROUTE + "cluster: {redis-url: x}\n",
                     "cluster.redis-url: unknown key (expected one of: forward-timeout, heartbeat-interval,"
-                            + " heartbeat-ttl, redis, redis-cluster)");
+                            + " heartbeat-ttl, redis, redis-cluster, startup-timeout)");
         }
     }
 

@@ -162,6 +162,8 @@ final class ConfigTrees {
                         "heartbeat-ttl",
                         DURATION,
                         "forward-timeout",
+                        DURATION,
+                        "startup-timeout",
                         DURATION));
         SCHEMA.put("limits", limits);
         SCHEMA.put("shutdown-timeout", DURATION);

@@ -206,23 +206,35 @@ final class PushRouter {
         return sum(parts);
     }
 
+    /**
+     * Runs a group or {@code all} push here and on every other member. The members come from
+     * what this node has seen and what Redis lists now, never from Redis alone: a member Redis
+     * forgot is still visited, and one that cannot answer is named in {@code unreachableNodes}.
+     * Without Redis every member this node knows is unreachable, and so is {@code (cluster)} when
+     * it knows none: a node it has never seen may hold members.
+     */
     private CompletionStage<PushReply> everywhere(PushCommand command, ObjectNode body) {
-        Map<String, CompletionStage<PushReply>> parts = new LinkedHashMap<>();
-        parts.put(nodeId, CompletableFuture.completedFuture(runHere(command)));
-        if (!backplane.available()) {
-            parts.put(
-                    "(cluster)",
-                    CompletableFuture.completedFuture(PushReply.of(new SwitchboardException(
-                            ErrorCode.BACKPLANE_UNAVAILABLE,
-                            "cluster backplane unreachable: delivered on this node only"))));
-        } else {
-            for (String node : backplane.liveNodes()) {
-                if (!node.equals(nodeId)) {
-                    parts.put(node, forward(node, body));
-                }
-            }
-        }
-        return sum(parts);
+        PushReply here = runHere(command);
+        return backplane
+                .currentMembers()
+                .handle((members, error) -> {
+                    Map<String, CompletionStage<PushReply>> parts = new LinkedHashMap<>();
+                    parts.put(nodeId, CompletableFuture.completedFuture(here));
+                    for (String node : error == null ? members : backplane.members()) {
+                        if (!node.equals(nodeId)) {
+                            parts.put(node, forward(node, body));
+                        }
+                    }
+                    if (error != null && parts.size() == 1) {
+                        parts.put(
+                                "(cluster)",
+                                CompletableFuture.completedFuture(PushReply.of(new SwitchboardException(
+                                        ErrorCode.BACKPLANE_UNAVAILABLE,
+                                        "cluster backplane unreachable: delivered on this node only"))));
+                    }
+                    return parts;
+                })
+                .thenCompose(PushRouter::sum);
     }
 
     private static PushCommand parseLocal(ObjectNode body) {

@@ -1,0 +1,139 @@
+package dev.switchboard.redis;
+
+import dev.switchboard.core.cluster.ClusterMember;
+import dev.switchboard.core.cluster.ConnectionRecord;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What a node writes about its own connections: their records and group memberships, and all of
+ * them again when Redis may have lost them (a resync). Writes are dropped while Redis is
+ * unreachable; the resync after the outage makes up for them. A connection that ends or leaves a
+ * group while a resync runs has that removal written again after the resync's writes, so the
+ * resync cannot bring it back.
+ */
+final class Registrations {
+    private final RedisLink link;
+    private final String node;
+    private final Queue<Consumer<RedisClusterAsyncCommands<String, String>>> removedDuringResync =
+            new ConcurrentLinkedQueue<>();
+    private volatile boolean writable;
+    private volatile boolean resyncing;
+
+    Registrations(RedisLink link, String node) {
+        this.link = link;
+        this.node = node;
+    }
+
+    /** Whether writes reach Redis now. */
+    void writable(boolean writable) {
+        this.writable = writable;
+    }
+
+    void opened(ConnectionRecord record) {
+        if (writable) {
+            register(link.commands(), record, Set.of());
+        }
+    }
+
+    void closed(String id, String route, Set<String> groups) {
+        remove(redis -> removeRecord(redis, id, route, node, groups));
+    }
+
+    void movedAway(String id) {
+        // the new node adds it to its own set; the record and memberships stay (same id)
+        remove(redis -> redis.srem(RedisKeys.nodeConnections(node), id));
+    }
+
+    void joined(String id, String group) {
+        if (writable) {
+            RedisClusterAsyncCommands<String, String> redis = link.commands();
+            redis.sadd(RedisKeys.group(group), id);
+            redis.sadd(RedisKeys.connectionGroups(id), group);
+        }
+    }
+
+    void left(String id, String group) {
+        remove(redis -> {
+            redis.srem(RedisKeys.group(group), id);
+            redis.srem(RedisKeys.connectionGroups(id), group);
+        });
+    }
+
+    private void remove(Consumer<RedisClusterAsyncCommands<String, String>> removal) {
+        if (!writable) {
+            return;
+        }
+        removal.accept(link.commands());
+        if (resyncing) {
+            removedDuringResync.add(removal);
+        }
+    }
+
+    /**
+     * Registers this node and writes every connection it holds, with its groups, and waits until
+     * Redis has them all.
+     *
+     * @return how many connections were written
+     * @throws Exception when Redis fails or does not confirm within {@code timeout}
+     */
+    int resync(ClusterMember self, Duration timeout) throws Exception {
+        RedisClusterAsyncCommands<String, String> redis = link.commands();
+        removedDuringResync.clear();
+        resyncing = true;
+        try {
+            List<CompletableFuture<?>> writes = new ArrayList<>();
+            writes.add(redis.del(RedisKeys.lost(node)).toCompletableFuture());
+            writes.add(redis.sadd(RedisKeys.NODES, node).toCompletableFuture());
+            int count = 0;
+            for (ClusterMember.Membership membership : self.liveConnections()) {
+                writes.addAll(register(redis, membership.record(), membership.groups()));
+                count++;
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return count;
+        } finally {
+            resyncing = false;
+            for (var removal = removedDuringResync.poll(); removal != null; removal = removedDuringResync.poll()) {
+                removal.accept(redis);
+            }
+        }
+    }
+
+    private static List<CompletableFuture<?>> register(
+            RedisClusterAsyncCommands<String, String> redis, ConnectionRecord record, Iterable<String> groups) {
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        writes.add(redis.hset(RedisKeys.connection(record.id()), RecordCodec.toHash(record))
+                .toCompletableFuture());
+        writes.add(redis.sadd(RedisKeys.nodeConnections(record.node()), record.id())
+                .toCompletableFuture());
+        writes.add(redis.sadd(RedisKeys.routeConnections(record.route()), record.id())
+                .toCompletableFuture());
+        for (String group : groups) {
+            writes.add(redis.sadd(RedisKeys.group(group), record.id()).toCompletableFuture());
+            writes.add(
+                    redis.sadd(RedisKeys.connectionGroups(record.id()), group).toCompletableFuture());
+        }
+        return writes;
+    }
+
+    static void removeRecord(
+            RedisClusterAsyncCommands<String, String> redis, String id, String route, String node, Set<String> groups) {
+        for (String group : groups) {
+            redis.srem(RedisKeys.group(group), id);
+        }
+        redis.del(RedisKeys.connectionGroups(id));
+        redis.del(RedisKeys.connection(id));
+        redis.srem(RedisKeys.routeConnections(route), id);
+        redis.srem(RedisKeys.nodeConnections(node), id);
+    }
+}
