@@ -2,7 +2,6 @@ package dev.switchboard.app;
 
 import dev.switchboard.app.demo.ChatFunctions;
 import dev.switchboard.core.config.ConfigException;
-import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.ReliableConfig;
@@ -99,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private GatewayConfig resolveConfig() {
-        GatewayConfig.Builder builder = config == null ? builtInChat() : ConfigLoader.load(config).toBuilder();
+        GatewayConfig.Builder builder = config == null ? builtInChat() : ConfigFiles.load(config).toBuilder();
         if (listen != null && !listen.isBlank()) {
             builder.listen(parse("--listen", listen));
         }

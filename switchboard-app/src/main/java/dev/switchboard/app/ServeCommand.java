@@ -1,7 +1,6 @@
 package dev.switchboard.app;
 
 import dev.switchboard.core.config.ConfigException;
-import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.RouteConfig;
@@ -80,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
         JavaFunctionInvokerFactory javaFunctions;
         try {
             javaFunctions = new JavaFunctionInvokerFactory(
-                    functionsClassLoader(),
+                    functionsClassLoader(functionJars),
                     JavaFunctionInvokerFactory.DEFAULT_THREADS,
                     JavaFunctionInvokerFactory.DEFAULT_QUEUE);
         } catch (ConfigException e) {
@@ -118,7 +117,8 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ClassLoader functionsClassLoader() {
+    /** A class loader over {@code --functions-jar}'s jars, or the gateway's own when there are none. */
+    static ClassLoader functionsClassLoader(List<Path> functionJars) {
         ClassLoader parent = ServeCommand.class.getClassLoader();
         if (functionJars.isEmpty()) {
             return parent;
@@ -138,8 +138,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private GatewayConfig resolveConfig() {
-        GatewayConfig.Builder builder =
-                config == null ? DefaultConfig.builder() : ConfigLoader.load(config).toBuilder();
+        GatewayConfig.Builder builder = config == null ? DefaultConfig.builder() : ConfigFiles.load(config).toBuilder();
         if (listen != null && !listen.isBlank()) {
             builder.listen(parse("--listen", listen));
         }
