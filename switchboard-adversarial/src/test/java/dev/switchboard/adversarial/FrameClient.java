@@ -192,19 +192,25 @@ final class FrameClient implements AutoCloseable {
         }
     }
 
+    /** The status line and headers of the upgrade answer, read up to the empty line that ends them. */
     private static String readHead(DataInputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        while (matched < 4) {
+        StringBuilder head = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        while (true) {
             int b = in.read();
             if (b < 0) {
-                throw new EOFException("connection closed after " + head.size() + " bytes of HTTP head: " + head);
+                throw new EOFException("the gateway closed the connection during the upgrade answer: " + head);
             }
-            head.write(b);
-            matched = b == end[matched] ? matched + 1 : b == '\r' ? 1 : 0;
+            if (b != '\n') {
+                line.append((char) b);
+                continue;
+            }
+            if (line.toString().strip().isEmpty()) {
+                return head.toString();
+            }
+            head.append(line).append('\n');
+            line.setLength(0);
         }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static String acceptKey(String key) {

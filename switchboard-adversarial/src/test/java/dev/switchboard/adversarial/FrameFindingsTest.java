@@ -40,7 +40,7 @@ class FrameFindingsTest {
      * A client that sends messages and drops its socket before reading the echoes is cleaned up
      * as {@code client 1006}, not as a slow consumer: a reply for a socket that has just closed
      * found it "not writable" and closed it with 1013. Found by cases -6772765525354795178,
-     * 2475040214045702395 and -1507070863848087050 (8 of 22 drops of seed 20261207).
+     * 6078496000383156615 and 7560763572326536340 (6 of the 17 drops of seed 20261207).
      */
     @Example
     void aClientThatDropsWithEchoesOwedIsCleanedUpAsClient1006NotSlowConsumer() {
@@ -64,8 +64,8 @@ class FrameFindingsTest {
 
     /**
      * RFC 7692 section 6.1: a control frame with the compressed bit is a protocol error (1002);
-     * the gateway answered the ping with a pong. Found by cases 2528572772940139281 and
-     * 6323742469766841204.
+     * the gateway answered the ping with a pong. Found by cases 1434445084785330523 and
+     * 3283428152542753874.
      */
     @Example
     void aPingWithTheCompressedBitIsAProtocolError() {
@@ -81,7 +81,7 @@ class FrameFindingsTest {
     /**
      * RFC 6455 section 5.2: reserved bits no negotiated extension defines (RSV2, RSV3; permessage-
      * deflate defines only RSV1) are a protocol error; with permessage-deflate the gateway echoed
-     * the message. Found by cases 5902256302513973407 and 6852028006083865066.
+     * the message. Found by case 2528572772940139281.
      */
     @Example
     void reservedBitsPermessageDeflateDoesNotDefineAreAProtocolError() {
@@ -99,7 +99,8 @@ class FrameFindingsTest {
     /**
      * A compressed message whose data does not inflate is a protocol error (1002, "another
      * WebSocket protocol violation"); the gateway closed with 1011 and logged a WARN with a stack
-     * trace. Found by cases 3740703734253117346 and -807244319046761710.
+     * trace. Found by cases 3740703734253117346 and -624849184829194810 (and, with RSV1 and RSV2 or RSV3
+     * on a plain frame, 1922960096137134617).
      */
     @Example
     void compressedDataThatDoesNotInflateIsAProtocolError() {
@@ -117,8 +118,8 @@ class FrameFindingsTest {
     /**
      * RFC 7692 lets a compressed message be cut into fragments anywhere; a first fragment too
      * short to inflate to a byte on its own is legal. The gateway closed with 1011 ("cannot read
-     * uncompressed buffer", Netty's DeflateDecoder). Found by cases 4977084633879763144 and
-     * -3898597732933750844.
+     * uncompressed buffer", Netty's DeflateDecoder). Found by cases -7945187975547362907 and
+     * 1161210757573894893.
      */
     @Example
     void aCompressedMessageCutIntoShortFragmentsIsEchoed() {

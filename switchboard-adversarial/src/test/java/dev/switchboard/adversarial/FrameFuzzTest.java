@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.adversarial.FrameCase.Step;
 import dev.switchboard.testkit.WsClient;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,7 +30,7 @@ import net.jqwik.api.RandomGenerator;
  */
 class FrameFuzzTest {
     static final long SEED = 20_261_207L;
-    static final int CASES = 200;
+    static final int CASES = 160;
     private static final int GEN_SIZE = 1000;
 
     private final List<String> anomalies = new ArrayList<>();
@@ -42,16 +42,21 @@ class FrameFuzzTest {
         try (FrameFuzzer fuzzer = new FrameFuzzer();
                 Invariants invariants =
                         new Invariants(fuzzer.gateway(), fuzzer.gateway().openFiles() + 200, 200L << 20);
-                WsClient bystander = WsClient.open(
-                        URI.create("ws://127.0.0.1:" + fuzzer.gateway().clientPort() + "/fuzz?case=bystander"))) {
+                WsClient bystander = fuzzer.bystander()) {
             Arbitrary<FrameCase> arbitrary = new FrameCases(FrameFuzzer.MAX_MESSAGE_BYTES).cases();
             RandomGenerator<FrameCase> generator = arbitrary.generator(GEN_SIZE);
             Random seeds = new Random(plan.seed());
-            String only = System.getProperty("adversarial.case", "").trim();
+            // -Dadversarial.case=N[,M...] replays those cases only
+            List<Long> only = Arrays.stream(
+                            System.getProperty("adversarial.case", "").split(","))
+                    .map(String::trim)
+                    .filter(seed -> !seed.isEmpty())
+                    .map(Long::valueOf)
+                    .toList();
             long start = System.nanoTime();
             int done = 0;
-            while (only.isEmpty() ? plan.more(done, start) : done == 0) {
-                long caseSeed = only.isEmpty() ? seeds.nextLong() : Long.parseLong(only);
+            while (only.isEmpty() ? plan.more(done, start) : done < only.size()) {
+                long caseSeed = only.isEmpty() ? seeds.nextLong() : only.get(done);
                 FrameCase frameCase = generator.next(new Random(caseSeed)).value();
                 count(frameCase);
                 try {
@@ -115,11 +120,13 @@ class FrameFuzzTest {
 
     private void report(int done, Invariants invariants, long start) {
         System.out.printf(
-                "FrameFuzzTest: %d cases in %d s, %d anomalies, %d invariant checks (%s)%n",
+                "FrameFuzzTest: %d cases in %d s, %d anomalies; %d checks of the answer and the cleanup"
+                        + " (2 a case, and one cleanup count a connection), %d process checks (%s)%n",
                 done,
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(),
                 anomalies.size(),
-                invariants.checks() + done * 3,
+                done * 3,
+                invariants.checks(),
                 invariants.peaks());
         kinds.forEach((kind, count) -> System.out.printf("  %6d  %s%n", count, kind));
     }

@@ -14,8 +14,10 @@ import dev.switchboard.adversarial.FrameClient.Received;
 import dev.switchboard.testkit.FaultyFunctionServer;
 import dev.switchboard.testkit.FaultyFunctionServer.Call;
 import dev.switchboard.testkit.FaultyFunctionServer.FaultPlan;
+import dev.switchboard.testkit.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +59,17 @@ final class FrameFuzzer implements AutoCloseable {
 
     GatewayProcess gateway() {
         return gateway;
+    }
+
+    /**
+     * A well-behaved client of the route, to show the gateway keeps serving others; its handshake
+     * is retried while a loaded machine makes the first ones slow.
+     */
+    WsClient bystander() {
+        URI uri = URI.create("ws://127.0.0.1:" + gateway.clientPort() + "/fuzz?case=bystander");
+        return await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> WsClient.open(uri), client -> client != null);
     }
 
     private String config() {

@@ -45,7 +45,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 class FunctionFaultTest {
     static final long SEED = 14L;
-    static final int CONNECTIONS = 60;
+    static final int CONNECTIONS = 48;
 
     private static final int MESSAGES = 4;
     private static final int CLIENTS_AT_ONCE = 6;
@@ -150,32 +150,42 @@ class FunctionFaultTest {
         if (!accepted) {
             anomalies.add("client " + n + ": accepted though its registration failed");
         }
+        expectedCleanups.put(client, "?");
         try (ws) {
-            for (int i = 0; i < MESSAGES; i++) {
-                String data = "client " + n + " message " + i;
-                ws.sendText(data);
-                if (!choose("/transfer", "websocket", "data", data).answered()) {
-                    Closed closed = ws.awaitClose(WAIT);
-                    expectedCleanups.put(client, "transfer-error 1011");
-                    if (closed.code() != 1011 || !closed.reason().equals("transfer failed")) {
-                        anomalies.add("client " + n + ": " + data + " failed, closed with " + closed
-                                + " (expected: 1011 transfer failed)");
-                    }
-                    return;
-                }
-                WsClient.Message reply = ws.poll(WAIT);
-                if (reply == null || !reply.text().equals(data)) {
-                    anomalies.add(
-                            "client " + n + ": reply to '" + data + "' was " + (reply == null ? "none" : reply.text())
-                                    + (ws.isOpen() ? "" : ", closed with " + ws.awaitClose(WAIT)));
-                    expectedCleanups.put(client, "?");
-                    return;
-                }
-            }
-            expectedCleanups.put(client, "client 1000");
-            ws.close(1000, "bye");
-            ws.awaitClose(WAIT);
+            expectedCleanups.put(client, exchange(n, ws));
         }
+    }
+
+    /** Sends the client's messages one at a time; returns the cleanup its connection should get. */
+    private String exchange(int n, WsClient ws) {
+        for (int i = 0; i < MESSAGES; i++) {
+            String data = "client " + n + " message " + i;
+            ws.sendText(data);
+            if (!choose("/transfer", "websocket", "data", data).answered()) {
+                Closed closed;
+                try {
+                    closed = ws.awaitClose(WAIT);
+                } catch (AssertionError e) {
+                    anomalies.add("client " + n + ": '" + data + "' failed but the connection stayed open"
+                            + (ws.pending() > 0 ? ", with a reply" : ""));
+                    return "?";
+                }
+                if (closed.code() != 1011 || !closed.reason().equals("transfer failed")) {
+                    anomalies.add("client " + n + ": '" + data + "' failed, closed with " + closed
+                            + " (expected: 1011 transfer failed)");
+                }
+                return "transfer-error 1011";
+            }
+            WsClient.Message reply = ws.poll(WAIT);
+            if (reply == null || !reply.text().equals(data)) {
+                anomalies.add("client " + n + ": reply to '" + data + "' was " + (reply == null ? "none" : reply.text())
+                        + (ws.isOpen() ? "" : ", closed with " + ws.awaitClose(WAIT)));
+                return "?";
+            }
+        }
+        ws.close(1000, "bye");
+        ws.awaitClose(WAIT);
+        return "client 1000";
     }
 
     /** The plan's fault for the first attempt of a call whose stable part is {@code field.key = value}. */
@@ -263,11 +273,13 @@ class FunctionFaultTest {
 
     private void report(int connections, Invariants invariants, long start) {
         System.out.printf(
-                "FunctionFaultTest: %d connections, %d function calls in %d s, %d anomalies, %d invariant checks (%s)%n",
+                "FunctionFaultTest: %d connections, %d function calls in %d s, %d anomalies; %d checks of what"
+                        + " clients saw and of the calls (each call, each cleanup), %d process checks (%s)%n",
                 connections,
                 functions.calls().size(),
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(),
                 anomalies.size(),
+                connections + functions.calls().size() + expectedCleanups.size(),
                 invariants.checks(),
                 invariants.peaks());
         functions.faultCounts().forEach((fault, count) -> System.out.printf("  %6d  %s%n", count, fault));
