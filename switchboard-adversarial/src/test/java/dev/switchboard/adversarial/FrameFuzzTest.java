@@ -35,6 +35,7 @@ class FrameFuzzTest {
 
     private final List<String> anomalies = new ArrayList<>();
     private final Map<String, Integer> kinds = new TreeMap<>();
+    private int anomalyCount;
 
     @Example
     void everyFrameSequenceGetsItsDocumentedAnswerAndOneCleanup() throws IOException {
@@ -113,6 +114,7 @@ class FrameFuzzTest {
     private void anomaly(long caseSeed, FrameCase frameCase, String what) {
         String line = "case " + caseSeed + " (replay: -Dadversarial.case=" + caseSeed + ") " + frameCase + ": " + what;
         System.out.println("ANOMALY " + line);
+        anomalyCount++;
         if (anomalies.size() < 100) {
             anomalies.add(line);
         }
@@ -124,7 +126,7 @@ class FrameFuzzTest {
                         + " (2 a case, and one cleanup count a connection), %d process checks (%s)%n",
                 done,
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(),
-                anomalies.size(),
+                anomalyCount,
                 done * 3,
                 invariants.checks(),
                 invariants.peaks());
