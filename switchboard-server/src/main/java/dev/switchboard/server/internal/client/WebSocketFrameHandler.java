@@ -98,7 +98,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             // a loop that ran out of memory (or worse) cannot be trusted to serve anyone
             Thread thread = Thread.currentThread();
             thread.getUncaughtExceptionHandler().uncaughtException(thread, fatal);
-            ctx.close();
+            connection.closeOnLoop(new CloseCause(CloseCause.INTERNAL_ERROR, "internal error", ClosedBy.SERVER));
         } else if (error instanceof PrematureChannelClosureException) {
             // the socket dropped mid-message: channelInactive follows, and it is the client's 1006
             log.atDebug()
