@@ -84,7 +84,7 @@ class FlowControlTest {
         }
 
         await().atMost(WAIT).until(() -> functions.received("/transfer").size() == messages);
-        assertThat(client.isOpen()).as("open after %s of backpressure", "12 s").isTrue();
+        assertThat(client.isOpen()).as("open after 12 s of backpressure").isTrue();
         assertThat(functions.received("/cleanup")).isEmpty();
         client.sendText("after");
         await().atMost(WAIT).until(() -> functions.received("/transfer").size() == messages + 1);

@@ -57,12 +57,21 @@ class PingFloodTest {
     private final StubFunctionServer functions = StubFunctionServer.start();
     private final List<WsClient> clients = new ArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<Throwable> echoFailures = Collections.synchronizedList(new ArrayList<>());
+    private final List<Thread> echoers = new ArrayList<>();
     private Process gateway;
 
     @AfterEach
     void stop() {
         stopping.set(true);
         clients.forEach(WsClient::close);
+        for (Thread echoer : echoers) {
+            try {
+                echoer.join(WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (gateway != null) {
             gateway.destroyForcibly();
         }
@@ -75,7 +84,6 @@ class PingFloodTest {
         for (int i = 0; i < CLIENTS; i++) {
             clients.add(WsClient.open(echo));
         }
-        List<Thread> echoers = new ArrayList<>();
         List<Long> baseline = Collections.synchronizedList(new ArrayList<>());
         List<Long> underFlood = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean flooding = new AtomicBoolean();
@@ -141,6 +149,7 @@ class PingFloodTest {
         System.out.println(figures + "heap samples: " + samples);
         Files.writeString(Path.of("target", "ping-flood.txt"), figures + "heap samples: " + samples + "\n");
 
+        assertThat(echoFailures).as("echo clients that got no echo").isEmpty();
         assertThat(gateway.isAlive()).isTrue();
         assertThat(rounds).isPositive();
         assertThat(functions.received("/cleanup")).hasSize(rounds).allSatisfy(cleanup -> {
@@ -222,8 +231,16 @@ class PingFloodTest {
         int n = 0;
         while (!stopping.get()) {
             long sent = System.nanoTime();
-            client.sendText("echo " + n++);
-            client.next(WAIT);
+            try {
+                client.sendText("echo " + n++);
+                client.next(WAIT);
+            } catch (RuntimeException | AssertionError e) {
+                if (stopping.get()) {
+                    return; // the test ended and closed the client
+                }
+                echoFailures.add(e);
+                return;
+            }
             into.get().add(System.nanoTime() - sent);
             next += ECHO_PERIOD.toNanos();
             LockSupport.parkNanos(next - System.nanoTime()); // the pace of the load, not a wait

@@ -66,11 +66,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private static final CloseCause PING_FLOOD =
             new CloseCause(CloseCause.POLICY_VIOLATION, "ping flood", ClosedBy.SERVER);
     /**
-     * Pings a client may send while its outbound budget is spent. Reading has stopped by then,
-     * so only pings already read can arrive: a few from a client that pings on a timer, hundreds
-     * from one that floods.
+     * Pongs a client may leave unread when its outbound budget runs out, and pings it may send
+     * while the budget is spent (reading has stopped by then, so only pings already read can
+     * arrive): a few from a client that pings on a timer, thousands from one that floods.
      */
-    static final int MAX_PINGS_WHILE_SPENT = 16;
+    static final int MAX_UNREAD_PONGS = 16;
 
     private enum State {
         OPEN,
@@ -111,6 +111,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private boolean budgetSpent;
 
     private int pingsWhileSpent;
+    /** Pongs written since the client last had nothing left to read. */
+    private int pongsUnread;
     /** The answer to the latest ping that came while the budget was spent. */
     private @Nullable ByteBuf owedPong;
 
@@ -428,18 +430,25 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
 
     /**
      * Answers a client's ping at once while its outbound budget lasts. Once it is spent, only the
-     * latest ping is answered, when the client has read enough (RFC 6455 §5.5.3 allows that), and
-     * a client that keeps pinging is closed with 1008.
+     * latest ping is answered, when the client has read enough (RFC 6455 §5.5.3 allows that). A
+     * client that pings without reading the pongs is closed with 1008: more than
+     * {@value #MAX_UNREAD_PONGS} pongs unread when the budget runs out, or as many pings while it
+     * is spent.
      */
     void onPing(ByteBuf content) {
         if (state != State.OPEN) {
             return;
         }
         if (!budgetSpent) {
+            ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+            if (outbound == null || outbound.totalPendingWriteBytes() == 0) {
+                pongsUnread = 0;
+            }
+            pongsUnread++;
             channel.writeAndFlush(new PongWebSocketFrame(content.retain()), channel.voidPromise());
             return;
         }
-        if (++pingsWhileSpent > MAX_PINGS_WHILE_SPENT) {
+        if (++pingsWhileSpent > MAX_UNREAD_PONGS) {
             closeOnLoop(PING_FLOOD);
             return;
         }
@@ -462,6 +471,10 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
             return;
         }
         budgetSpent = spent;
+        if (spent && pongsUnread > MAX_UNREAD_PONGS && state == State.OPEN) {
+            // its own pongs spent the budget; closed after the write under way has returned
+            channel.eventLoop().execute(() -> closeOnLoop(PING_FLOOD));
+        }
         if (!spent) {
             pingsWhileSpent = 0;
             ByteBuf pong = owedPong;
