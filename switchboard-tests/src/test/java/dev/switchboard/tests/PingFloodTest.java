@@ -34,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PingFloodTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(ws://\\S+)");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final int OUTBOUND_BUFFER_BYTES = 1 << 20;
     /**
@@ -195,16 +194,7 @@ class PingFloodTest {
                 .redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile())
                 .start();
-        String url = await().atMost(WAIT)
-                .until(
-                        () -> Files.readAllLines(dir.resolve("stdout")).stream()
-                                .map(CLIENT_URL::matcher)
-                                .filter(Matcher::find)
-                                .map(matcher -> matcher.group(1))
-                                .findFirst()
-                                .orElse(null),
-                        found -> found != null);
-        return URI.create(url.replace("localhost", "127.0.0.1"));
+        return AppJar.clientUrl(dir.resolve("stdout"), WAIT);
     }
 
     /** Masked 125-byte pings, as fast as the socket takes them, until it fails. */
