@@ -1,5 +1,7 @@
 package dev.switchboard.app;
 
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,8 +26,32 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The exit status after an {@link Error} on any thread (EX_SOFTWARE of sysexits.h). */
+    static final int FATAL_EXIT_STATUS = 70;
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
     public static void main(String[] args) {
+        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * An {@link Error} (out of memory, a stack overflow, a linkage failure) leaves a thread, an
+     * event loop most likely, that can no longer serve its connections: the process ends at once
+     * with one FATAL line, so a supervisor restarts it and {@code state-dir} recovery delivers the
+     * cleanups. A half-dead process is worse than a dead one. Other exceptions only end their
+     * thread, as by default.
+     */
+    private static void uncaught(Thread thread, Throwable error) {
+        if (error instanceof Error) {
+            System.err.println(
+                    LocalTime.now().format(TIME) + " FATAL " + thread.getName() + " - " + error + "; exiting");
+            System.err.flush();
+            Runtime.getRuntime().halt(FATAL_EXIT_STATUS);
+        }
+        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+        error.printStackTrace();
     }
 
     /** The configured command line, also used by tests. */

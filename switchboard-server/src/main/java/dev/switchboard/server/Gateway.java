@@ -44,6 +44,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Ticker;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -79,6 +80,9 @@ public final class Gateway implements AutoCloseable {
     private final Channel clientChannel;
     private final Channel pushChannel;
     private final TlsListeners tls;
+    /** How long idle event loops get to stop once the drain is over, even past the deadline. */
+    private static final long LOOPS_STOP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Gateway(
@@ -157,17 +161,19 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         services.draining().set(true);
-        clientChannel.close().syncUninterruptibly();
         long started = System.nanoTime();
         Duration timeout = config.shutdownTimeout();
+        long deadline = started + timeout.toNanos();
         services.cleanup().giveUpAfter(services.ticker().nanoTime() + timeout.toNanos());
+        // a loop that never runs again (blocked, or killed by an Error) must not hold the stop up
+        awaitUntil(clientChannel.close(), deadline);
         int open = services.registry().size();
         CloseCause shutdown = shutdownCause(config.shutdownCloseCode());
         for (LiveConnection connection : new ArrayList<>(services.registry().all())) {
             connection.close(shutdown);
         }
         long givenUpBefore = services.cleanup().givenUp();
-        boolean quiet = awaitCleanups(started + timeout.toNanos());
+        boolean quiet = awaitCleanups(deadline);
         long givenUp = services.cleanup().givenUp() - givenUpBefore;
         if (quiet && givenUp == 0) {
             log.info("stopped: {} connections closed, every cleanup delivered", open);
@@ -185,11 +191,23 @@ public final class Gateway implements AutoCloseable {
         if (services.backplane() != null) {
             services.backplane().close();
         }
-        pushChannel.close().syncUninterruptibly();
+        awaitUntil(pushChannel.close(), deadline);
         tls.close();
         invokers.forEach(FunctionInvoker::close);
         services.metrics().close();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        Future<?> loops = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (!awaitUntil(loops, Math.max(deadline, System.nanoTime() + LOOPS_STOP_NANOS))) {
+            log.warn("stopped with event loops still busy after shutdown-timeout ({})", timeout);
+        }
+    }
+
+    /**
+     * Waits for {@code future} until {@code deadlineNanos} at most (on {@link System#nanoTime});
+     * false when it had not completed by then.
+     */
+    private static boolean awaitUntil(Future<?> future, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        return future.awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS);
     }
 
     /** 1012 tells clients the service restarts (reconnect); 1001 that it goes away. */

@@ -23,8 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,6 @@ class ClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
     private static final Duration TTL = Duration.ofSeconds(1);
-    private static final Pattern CLIENT_URL = Pattern.compile("clients connect to\\s+(ws://\\S+)");
 
     @TempDir
     Path dir;
@@ -340,15 +337,6 @@ class ClusterTest {
     }
 
     private URI childClientUrl() {
-        String url = await().atMost(WAIT)
-                .until(
-                        () -> Files.readAllLines(dir.resolve("victim.log")).stream()
-                                .map(CLIENT_URL::matcher)
-                                .filter(Matcher::find)
-                                .map(matcher -> matcher.group(1))
-                                .findFirst()
-                                .orElse(null),
-                        found -> found != null);
-        return URI.create(url.replace("localhost", "127.0.0.1"));
+        return AppJar.clientUrl(dir.resolve("victim.log"), WAIT);
     }
 }

@@ -63,6 +63,14 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private static final CloseCause SLOW_CONSUMER =
             new CloseCause(CloseCause.TRY_AGAIN_LATER, "slow consumer", ClosedBy.SLOW_CONSUMER);
     static final CloseCause NO_PONG = new CloseCause(CloseCause.GOING_AWAY, "no pong", ClosedBy.SERVER);
+    private static final CloseCause PING_FLOOD =
+            new CloseCause(CloseCause.POLICY_VIOLATION, "ping flood", ClosedBy.SERVER);
+    /**
+     * Pongs a client may leave unread when its outbound budget runs out, and pings it may send
+     * while the budget is spent (reading has stopped by then, so only pings already read can
+     * arrive): a few from a client that pings on a timer, thousands from one that floods.
+     */
+    static final int MAX_UNREAD_PONGS = 16;
 
     private enum State {
         OPEN,
@@ -95,6 +103,18 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private volatile long messagesIn;
     private @Nullable CloseCause closeCause;
     private boolean cleanupDispatched;
+    /** Reading stopped because the transfer queue is full; since when, on the ticker. */
+    private boolean queuePaused;
+
+    private long queuePausedSinceNanos;
+    /** Reading stopped because {@code outbound-buffer-bytes} are queued for the client. */
+    private boolean budgetSpent;
+
+    private int pingsWhileSpent;
+    /** Pongs written since the client last had nothing left to read. */
+    private int pongsUnread;
+    /** The answer to the latest ping that came while the budget was spent. */
+    private @Nullable ByteBuf owedPong;
 
     Connection(
             String id,
@@ -300,6 +320,9 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         lastActiveNanos = now;
         lastPingNanos = now;
         pingOutstandingSinceNanos = -1;
+        budgetSpent = !resumed.isWritable();
+        pingsWhileSpent = 0;
+        releaseOwedPong();
     }
 
     /** Runs {@code then} on the event loop once every received message reached its function. */
@@ -405,10 +428,80 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         return true;
     }
 
+    /**
+     * Answers a client's ping at once while its outbound budget lasts. Once it is spent, only the
+     * latest ping is answered, when the client has read enough (RFC 6455 §5.5.3 allows that). A
+     * client that pings without reading the pongs is closed with 1008: more than
+     * {@value #MAX_UNREAD_PONGS} pongs unread when the budget runs out, or as many pings while it
+     * is spent.
+     */
     void onPing(ByteBuf content) {
-        if (state == State.OPEN) {
-            channel.writeAndFlush(new PongWebSocketFrame(content.retain()), channel.voidPromise());
+        if (state != State.OPEN) {
+            return;
         }
+        if (!budgetSpent) {
+            ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+            if (outbound == null || outbound.totalPendingWriteBytes() == 0) {
+                pongsUnread = 0;
+            }
+            pongsUnread++;
+            channel.writeAndFlush(new PongWebSocketFrame(content.retain()), channel.voidPromise());
+            return;
+        }
+        if (++pingsWhileSpent > MAX_UNREAD_PONGS) {
+            closeOnLoop(PING_FLOOD);
+            return;
+        }
+        releaseOwedPong();
+        owedPong = content.retain();
+    }
+
+    /**
+     * The socket's writability changed: {@code outbound-buffer-bytes} (everything queued for the
+     * client: data, pongs, acknowledgements, close frames) is the budget. While it is spent the
+     * gateway stops reading, so a client that does not read cannot make it hold more.
+     */
+    void onWritabilityChanged(Channel socket) {
+        if (socket != channel) {
+            // a reliable session's previous socket
+            return;
+        }
+        boolean spent = !channel.isWritable();
+        if (spent == budgetSpent) {
+            return;
+        }
+        budgetSpent = spent;
+        if (spent && pongsUnread > MAX_UNREAD_PONGS && state == State.OPEN) {
+            // its own pongs spent the budget; closed after the write under way has returned
+            channel.eventLoop().execute(() -> closeOnLoop(PING_FLOOD));
+        }
+        if (!spent) {
+            pingsWhileSpent = 0;
+            ByteBuf pong = owedPong;
+            owedPong = null;
+            if (pong != null && state == State.OPEN) {
+                channel.writeAndFlush(new PongWebSocketFrame(pong), channel.voidPromise());
+            } else if (pong != null) {
+                pong.release();
+            }
+        }
+        if (state == State.OPEN) {
+            channel.config().setAutoRead(readingAllowed());
+        } else if (state == State.CLOSING) {
+            channel.config().setAutoRead(!spent);
+        }
+    }
+
+    private void releaseOwedPong() {
+        if (owedPong != null) {
+            owedPong.release();
+            owedPong = null;
+        }
+    }
+
+    /** Whether the socket may be read: neither the transfer queue is full nor the budget spent. */
+    boolean readingAllowed() {
+        return !queuePaused && !budgetSpent;
     }
 
     void onPong() {
@@ -436,6 +529,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
             beginClose(new CloseCause(CloseCause.ABNORMAL, "", ClosedBy.CLIENT));
         }
         state = State.CLOSED;
+        releaseOwedPong();
         services.sweeper(channel).forget(channel);
     }
 
@@ -486,7 +580,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         }
         services.metrics().disconnected(route.path(), id, cause);
         services.sweeper(channel).untrack(this);
-        channel.config().setAutoRead(true);
+        // the client's close frame is read once it has read what the gateway owes it
+        channel.config().setAutoRead(!budgetSpent);
         log.atInfo()
                 .addKeyValue("conn", id)
                 .addKeyValue("route", route.path())
@@ -509,6 +604,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         LimitsConfig limits = services.limits();
         if (now - connectedAtNanos >= route.limits().maxLifetime().toNanos()) {
             return new CloseCause(CloseCause.GOING_AWAY, "max lifetime reached", ClosedBy.MAX_LIFETIME);
+        }
+        if (queuePaused) {
+            // the client is sending faster than its function takes: neither idle nor, since its
+            // pong waits behind the messages not read yet, missing
+            return null;
         }
         if (now - lastActiveNanos >= route.limits().idleTimeout().toNanos()) {
             return new CloseCause(CloseCause.GOING_AWAY, "idle timeout", ClosedBy.IDLE_TIMEOUT);
@@ -571,15 +671,32 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         }
     }
 
-    /** Stops reading the socket while the transfer queue is full (TCP backpressure). */
+    /**
+     * Stops reading the socket while the transfer queue is full (TCP backpressure). The ping
+     * timer stops too: the client's pong is among the bytes not read.
+     */
     void pauseReading() {
-        if (state == State.OPEN) {
+        if (state == State.OPEN && !queuePaused) {
+            queuePaused = true;
+            queuePausedSinceNanos = services.ticker().nanoTime();
             channel.config().setAutoRead(false);
         }
     }
 
+    /** The transfer queue is back to half: reading resumes, and the paused time does not count. */
     void resumeReading() {
-        channel.config().setAutoRead(true);
+        if (!queuePaused) {
+            return;
+        }
+        queuePaused = false;
+        long now = services.ticker().nanoTime();
+        if (pingOutstandingSinceNanos >= 0) {
+            pingOutstandingSinceNanos += now - queuePausedSinceNanos;
+        }
+        lastActiveNanos = now;
+        if (state == State.OPEN) {
+            channel.config().setAutoRead(readingAllowed());
+        }
     }
 
     /** Every received message has been handed to the transfer function: time for the cleanup. */

@@ -38,7 +38,6 @@ final class ReliableConnection extends Connection {
 
     private final ReliableSession session;
     private final ClientServices services;
-    private boolean readingPaused;
     private boolean handingOver;
     private volatile boolean deflate;
 
@@ -190,7 +189,7 @@ final class ReliableConnection extends Connection {
         }
         write(session.resume(lastSeq));
         flush();
-        resumed.config().setAutoRead(!readingPaused);
+        resumed.config().setAutoRead(readingAllowed());
         route().metrics().session("resumed");
         if (!resumed.isActive()) {
             // the new socket died before its frame handler could hear of it: wait for the next one
@@ -377,17 +376,5 @@ final class ReliableConnection extends Connection {
             write(ack);
         }
         return cause;
-    }
-
-    @Override
-    void pauseReading() {
-        readingPaused = true;
-        super.pauseReading();
-    }
-
-    @Override
-    void resumeReading() {
-        readingPaused = false;
-        super.resumeReading();
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -73,6 +74,12 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().attr(Connection.KEY).get().onWritabilityChanged(ctx.channel());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ctx.channel().attr(Connection.KEY).get().onChannelInactive();
         ctx.fireChannelInactive();
@@ -87,7 +94,18 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
                 && error.getCause() != null) {
             error = error.getCause();
         }
-        if (error instanceof CorruptedWebSocketFrameException corrupted) {
+        if (error instanceof Error fatal) {
+            // a loop that ran out of memory (or worse) cannot be trusted to serve anyone
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, fatal);
+            connection.closeOnLoop(new CloseCause(CloseCause.INTERNAL_ERROR, "internal error", ClosedBy.SERVER));
+        } else if (error instanceof PrematureChannelClosureException) {
+            // the socket dropped mid-message: channelInactive follows, and it is the client's 1006
+            log.atDebug()
+                    .addKeyValue("conn", connection.id())
+                    .addKeyValue("route", connection.route().path())
+                    .log("socket closed in the middle of a fragmented message");
+        } else if (error instanceof CorruptedWebSocketFrameException corrupted) {
             int code = corrupted.closeStatus().code();
             log.atInfo()
                     .addKeyValue("conn", connection.id())
