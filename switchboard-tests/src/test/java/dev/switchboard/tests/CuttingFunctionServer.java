@@ -46,18 +46,25 @@ final class CuttingFunctionServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final Fault fault;
+    private final String extraHeaders;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
 
-    private CuttingFunctionServer(ServerSocket server, Fault fault) {
+    private CuttingFunctionServer(ServerSocket server, Fault fault, String extraHeaders) {
         this.server = server;
         this.fault = fault;
+        this.extraHeaders = extraHeaders;
     }
 
     static CuttingFunctionServer start(Fault fault) {
+        return start(fault, "");
+    }
+
+    /** Starts a function whose responses carry {@code extraHeaders} (each line ending in CRLF). */
+    static CuttingFunctionServer start(Fault fault, String extraHeaders) {
         try {
-            CuttingFunctionServer function =
-                    new CuttingFunctionServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), fault);
+            CuttingFunctionServer function = new CuttingFunctionServer(
+                    new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), fault, extraHeaders);
             Thread acceptor = new Thread(function::accept, "cutting-function");
             acceptor.setDaemon(true);
             acceptor.start();
@@ -143,8 +150,9 @@ final class CuttingFunctionServer implements AutoCloseable {
         }
     }
 
-    private static String response(int length) {
-        return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n";
+    private String response(int length) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + extraHeaders + "Content-Length: " + length
+                + "\r\n\r\n";
     }
 
     private record Request(String id, String body) {

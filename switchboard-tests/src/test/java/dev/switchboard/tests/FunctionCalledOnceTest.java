@@ -93,6 +93,24 @@ class FunctionCalledOnceTest {
     }
 
     @Test
+    void aConnectionIsNotReusedOnceItHasIdledForTheKeepAliveTimeoutTheFunctionAnnounced() {
+        // one second, less the gateway's margin of one second: no idle connection is reused
+        function = CuttingFunctionServer.start(Fault.CLOSE_AFTER_REQUEST, "Keep-Alive: timeout=1\r\n");
+        gateway = TestGateway.start(RouteConfig.builder("/chat")
+                .transfer(FunctionTarget.parse(function.url("/transfer")))
+                .build());
+
+        try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
+            for (int i = 0; i < 3; i++) {
+                client.sendText("hello " + i);
+                assertThat(client.next(WAIT).text()).isEqualTo("ok");
+            }
+        }
+
+        assertThat(function.connections()).isEqualTo(3);
+    }
+
+    @Test
     void aTransferAfterAFunctionCutIsAnsweredOnANewConnection() {
         function = CuttingFunctionServer.start(Fault.RESET_IN_BODY);
         gateway = TestGateway.start(RouteConfig.builder("/chat")

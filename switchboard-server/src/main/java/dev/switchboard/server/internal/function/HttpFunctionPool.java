@@ -57,6 +57,11 @@ final class HttpFunctionPool {
     static final AttributeKey<PendingCall> CALL = AttributeKey.valueOf("switchboard.function.call");
     private static final AttributeKey<Boolean> REUSED = AttributeKey.valueOf("switchboard.function.reused");
     private static final AttributeKey<String> ERROR = AttributeKey.valueOf("switchboard.function.error");
+    /** How long the connection may idle, from the last response's {@link KeepAliveHint}. */
+    private static final AttributeKey<Long> IDLE_NANOS = AttributeKey.valueOf("switchboard.function.idle-nanos");
+    /** When the connection last went idle ({@link System#nanoTime()}). */
+    private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("switchboard.function.idle-since");
+
     private static final int MAX_CONNECT_ATTEMPTS = 3;
     private static final long FIRST_CONNECT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
@@ -154,11 +159,17 @@ final class HttpFunctionPool {
         }
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            if (channel.isActive()) {
-                channel.attr(REUSED).set(Boolean.TRUE);
-                send(channel, call);
-                return;
+            if (!channel.isActive()) {
+                continue;
             }
+            if (idledTooLong(channel)) {
+                // the server is about to close it: a call written now might be cut, and fail
+                channel.close();
+                continue;
+            }
+            channel.attr(REUSED).set(Boolean.TRUE);
+            send(channel, call);
+            return;
         }
         if (open < maxConnections) {
             connect(call);
@@ -241,6 +252,7 @@ final class HttpFunctionPool {
             call.complete(read(response));
         }
         if (HttpUtil.isKeepAlive(response)) {
+            channel.attr(IDLE_NANOS).set(KeepAliveHint.idleNanos(response.headers()));
             release(channel);
         } else {
             channel.close();
@@ -260,7 +272,17 @@ final class HttpFunctionPool {
                 return;
             }
         }
+        channel.attr(IDLE_SINCE).set(System.nanoTime());
         idle.addFirst(channel);
+    }
+
+    private static boolean idledTooLong(Channel channel) {
+        Long idleNanos = channel.attr(IDLE_NANOS).get();
+        Long since = channel.attr(IDLE_SINCE).get();
+        return idleNanos != null
+                && since != null
+                && idleNanos != KeepAliveHint.UNLIMITED
+                && System.nanoTime() - since >= idleNanos;
     }
 
     private void onClosed(Channel channel) {
