@@ -240,9 +240,9 @@ final class HttpFunctionPool {
     private void onResponse(Channel channel, FullHttpResponse response) {
         PendingCall call = channel.attr(CALL).getAndSet(null);
         if (response.decoderResult().isFailure()) {
-            // the connection closed in the middle of the response (the codec ends it with a failure)
+            // cut short by the connection's close, or malformed: never a half-read success
             if (call != null) {
-                call.complete(new FunctionResult.Failure("response from " + hostHeader + " cut short: "
+                call.complete(new FunctionResult.Failure("the response from " + hostHeader + " could not be read: "
                         + response.decoderResult().cause().getMessage()));
             }
             channel.close();
