@@ -253,7 +253,10 @@ final class HttpFunctionPool {
         }
         if (HttpUtil.isKeepAlive(response)) {
             channel.attr(IDLE_NANOS).set(KeepAliveHint.idleNanos(response.headers()));
-            release(channel);
+            // back to the pool once the loop has read all the socket has: a server that closes the
+            // connection right after its response (the JDK's HttpServer does past 200 idle
+            // connections) is then seen closing before the next call is written to it
+            loop.execute(() -> release(channel));
         } else {
             channel.close();
         }
