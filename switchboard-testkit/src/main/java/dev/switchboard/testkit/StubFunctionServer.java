@@ -50,6 +50,11 @@ public final class StubFunctionServer implements AutoCloseable {
         // Without TCP_NODELAY the JDK server's response headers and body travel in two segments,
         // and Nagle's algorithm waits for the delayed ACK of the first: ~40 ms per call.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // Past 200 idle connections the JDK server closes the next one to go idle, after it has
+        // answered with keep-alive: a call the gateway writes to it meanwhile fails, and is not
+        // sent again (the server might have read it). A test with more connections than that
+        // would see the stub's failures, not the gateway's.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
     }
 
     private final HttpServer server;

@@ -225,11 +225,20 @@ final class Registration {
         warnIfSubprotocolDropped(accept, handshaker);
     }
 
-    /** The handshaker for {@code request} on {@code route}, choosing among {@code subprotocols}. */
+    /**
+     * The handshaker for {@code request} on {@code route}, choosing among {@code subprotocols}.
+     * A frame may carry no more than the route's max-frame-bytes, nor more than its
+     * max-message-bytes (a single-frame message is not seen by the message aggregator); a
+     * compressed frame may exceed that by DEFLATE's worst-case overhead, so that a message within
+     * the limits that does not compress still arrives (its inflated size is checked in {@link
+     * PermessageDeflate}).
+     */
     static WebSocketServerHandshaker handshaker(
             FullHttpRequest request, Route route, @Nullable String subprotocols, boolean extensions) {
+        int maxFrameBytes =
+                Math.min(route.limits().maxFrameBytes(), route.limits().maxMessageBytes());
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(route.limits().maxFrameBytes())
+                .maxFramePayloadLength(extensions ? PermessageDeflate.compressedBound(maxFrameBytes) : maxFrameBytes)
                 .allowExtensions(extensions)
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)

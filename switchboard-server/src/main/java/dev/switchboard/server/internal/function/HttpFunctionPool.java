@@ -48,14 +48,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The keep-alive connections of one function on one event loop, and the calls waiting for one.
  * At most {@code maxConnections} are open; calls beyond wait in order. A connection refused is
- * retried (the request never reached the function); a reused connection found closed before it
- * answered is retried once on another; anything else fails the call. Confined to its loop.
+ * retried (the request never reached the function); a reused connection found closed before any
+ * byte of the request was written is retried once on another ({@link ResendPolicy}); anything
+ * else, a response cut short included, fails the call. Confined to its loop.
  */
 final class HttpFunctionPool {
     private static final Logger log = LoggerFactory.getLogger(HttpFunctionPool.class);
-    private static final AttributeKey<PendingCall> CALL = AttributeKey.valueOf("switchboard.function.call");
+    static final AttributeKey<PendingCall> CALL = AttributeKey.valueOf("switchboard.function.call");
     private static final AttributeKey<Boolean> REUSED = AttributeKey.valueOf("switchboard.function.reused");
     private static final AttributeKey<String> ERROR = AttributeKey.valueOf("switchboard.function.error");
+    /** How long the connection may idle, from the last response's {@link KeepAliveHint}. */
+    private static final AttributeKey<Long> IDLE_NANOS = AttributeKey.valueOf("switchboard.function.idle-nanos");
+    /** When the connection last went idle ({@link System#nanoTime()}). */
+    private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("switchboard.function.idle-since");
+
     private static final int MAX_CONNECT_ATTEMPTS = 3;
     private static final long FIRST_CONNECT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
@@ -90,6 +96,7 @@ final class HttpFunctionPool {
         this.deadlines = new CallDeadlines(loop, this::onTimeout);
         String host = target.uri().getHost();
         this.hostHeader = target.uri().getPort() == -1 ? host : host + ":" + target.port();
+        ExchangeProgress progress = new ExchangeProgress(CALL, ssl == null);
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -103,6 +110,7 @@ final class HttpFunctionPool {
                             channel.pipeline().addLast(ssl.newHandler(channel.alloc(), host, target.port()));
                         }
                         channel.pipeline()
+                                .addLast(progress)
                                 .addLast(new HttpClientCodec())
                                 .addLast(new HttpObjectAggregator(maxResponseBytes))
                                 .addLast(new ResponseHandler());
@@ -151,11 +159,17 @@ final class HttpFunctionPool {
         }
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            if (channel.isActive()) {
-                channel.attr(REUSED).set(Boolean.TRUE);
-                send(channel, call);
-                return;
+            if (!channel.isActive()) {
+                continue;
             }
+            if (idledTooLong(channel)) {
+                // the server is about to close it: a call written now might be cut, and fail
+                channel.close();
+                continue;
+            }
+            channel.attr(REUSED).set(Boolean.TRUE);
+            send(channel, call);
+            return;
         }
         if (open < maxConnections) {
             connect(call);
@@ -200,6 +214,8 @@ final class HttpFunctionPool {
         }
         call.channel = channel;
         call.sendAttempts++;
+        call.requestWritten = false;
+        call.responseStarted = false;
         channel.attr(CALL).set(call);
         FullHttpRequest request = new DefaultFullHttpRequest(
                 HttpVersion.HTTP_1_1, HttpMethod.POST, target.pathAndQuery(), call.body.retainedDuplicate());
@@ -223,11 +239,24 @@ final class HttpFunctionPool {
 
     private void onResponse(Channel channel, FullHttpResponse response) {
         PendingCall call = channel.attr(CALL).getAndSet(null);
+        if (response.decoderResult().isFailure()) {
+            // cut short by the connection's close, or malformed: never a half-read success
+            if (call != null) {
+                call.complete(new FunctionResult.Failure("the response from " + hostHeader + " could not be read: "
+                        + response.decoderResult().cause().getMessage()));
+            }
+            channel.close();
+            return;
+        }
         if (call != null) {
             call.complete(read(response));
         }
         if (HttpUtil.isKeepAlive(response)) {
-            release(channel);
+            channel.attr(IDLE_NANOS).set(KeepAliveHint.idleNanos(response.headers()));
+            // back to the pool once the loop has read all the socket has: a server that closes the
+            // connection right after its response (the JDK's HttpServer does past 200 idle
+            // connections) is then seen closing before the next call is written to it
+            loop.execute(() -> release(channel));
         } else {
             channel.close();
         }
@@ -246,7 +275,17 @@ final class HttpFunctionPool {
                 return;
             }
         }
+        channel.attr(IDLE_SINCE).set(System.nanoTime());
         idle.addFirst(channel);
+    }
+
+    private static boolean idledTooLong(Channel channel) {
+        Long idleNanos = channel.attr(IDLE_NANOS).get();
+        Long since = channel.attr(IDLE_SINCE).get();
+        return idleNanos != null
+                && since != null
+                && idleNanos != KeepAliveHint.UNLIMITED
+                && System.nanoTime() - since >= idleNanos;
     }
 
     private void onClosed(Channel channel) {
@@ -254,19 +293,27 @@ final class HttpFunctionPool {
         idle.remove(channel);
         PendingCall call = channel.attr(CALL).getAndSet(null);
         if (call != null && !call.isDone()) {
-            boolean staleKeepAlive = Boolean.TRUE.equals(channel.attr(REUSED).get()) && call.sendAttempts == 1;
-            if (staleKeepAlive && !closed) {
-                // the function's server closed an idle connection as we reused it: the request
-                // did not reach the function, so it is safe to send again, on a new connection
-                // (the server may have closed the other idle ones too, and this slot is free)
+            if (mayResend(channel, call) && !closed) {
+                // the function's server closed an idle connection before we wrote to it: the
+                // request did not reach the function, so it is safe to send again, on a new
+                // connection (the server may have closed the other idle ones too, and this slot is free)
                 connect(call);
             } else {
                 String error = channel.attr(ERROR).get();
-                call.complete(new FunctionResult.Failure("connection to " + hostHeader + " closed before a response"
+                call.complete(new FunctionResult.Failure("connection to " + hostHeader + " closed "
+                        + (call.responseStarted ? "during the response" : "before a response")
                         + (error == null ? "" : " (" + error + ")")));
             }
         }
         startWaiting();
+    }
+
+    private static boolean mayResend(Channel channel, PendingCall call) {
+        return ResendPolicy.mayResend(
+                Boolean.TRUE.equals(channel.attr(REUSED).get()),
+                call.sendAttempts,
+                call.requestWritten,
+                call.responseStarted);
     }
 
     private void startWaiting() {
@@ -327,12 +374,9 @@ final class HttpFunctionPool {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Channel channel = ctx.channel();
             PendingCall call = channel.attr(CALL).get();
-            if (call != null
-                    && cause instanceof IOException
-                    && Boolean.TRUE.equals(channel.attr(REUSED).get())
-                    && call.sendAttempts == 1) {
-                // the function's server reset an idle connection as we reused it (it closed with
-                // our request unread): like a stale close, onClosed sends the request again
+            if (call != null && cause instanceof IOException && mayResend(channel, call)) {
+                // the function's server reset an idle connection before we wrote to it: like a
+                // stale close, onClosed sends the request again
                 channel.attr(ERROR).set(cause.getMessage());
             } else if (call != null) {
                 channel.attr(CALL).set(null);

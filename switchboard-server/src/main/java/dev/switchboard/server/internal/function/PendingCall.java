@@ -34,6 +34,12 @@ final class PendingCall {
     int connectAttempts;
     int sendAttempts;
 
+    /** Any byte of the current attempt's request reached the socket ({@link ExchangeProgress}). */
+    boolean requestWritten;
+
+    /** Any byte of a response arrived during the current attempt ({@link ExchangeProgress}). */
+    boolean responseStarted;
+
     PendingCall(
             Invocation invocation, ByteBuf body, CompletableFuture<FunctionResult> result, CallDeadlines deadlines) {
         this.invocation = invocation;
