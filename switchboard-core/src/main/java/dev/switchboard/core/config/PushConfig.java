@@ -3,6 +3,7 @@ package dev.switchboard.core.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,121 +108,99 @@ public record PushConfig(
 
     /** This config listening elsewhere. */
     public PushConfig withListen(HostPort listen) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> copy.listen = listen);
     }
 
     /** This config with another token (null for none). */
     public PushConfig withToken(@Nullable String token) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> copy.token = token);
     }
 
     /** This config with a push-only token (null for none). */
     public PushConfig withPushToken(@Nullable String pushToken) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> copy.pushToken = pushToken);
     }
 
     /** This config with TLS (null for plain HTTP). */
     public PushConfig withTls(@Nullable TlsConfig tls) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> copy.tls = tls);
     }
 
     /** This config with other AWS credentials for {@code @connections} (empty for none). */
     public PushConfig withAwsCredentials(List<AwsCredential> awsCredentials) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> copy.awsCredentials = awsCredentials);
     }
 
     /** This config with other request and idle timeouts. */
     public PushConfig withTimeouts(Duration requestTimeout, Duration idleTimeout) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> {
+            copy.requestTimeout = requestTimeout;
+            copy.idleTimeout = idleTimeout;
+        });
     }
 
     /** This config accepting browser requests from {@code allowedOrigins} too (without a token). */
     public PushConfig withAllowedOrigins(List<String> allowedOrigins) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> copy.allowedOrigins = allowedOrigins);
     }
 
     /** This config answering only requests whose {@code Host} is in {@code allowedHosts}. */
     public PushConfig withAllowedHosts(List<String> allowedHosts) {
-        return new PushConfig(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                requestTimeout,
-                idleTimeout,
-                allowedOrigins,
-                allowedHosts);
+        return with(copy -> copy.allowedHosts = allowedHosts);
+    }
+
+    private PushConfig with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The fields of a config being copied with a change, for the {@code with…} methods. */
+    private static final class Copy {
+        HostPort listen;
+
+        @Nullable
+        String token;
+
+        int maxBodyBytes;
+        List<AwsCredential> awsCredentials;
+
+        @Nullable
+        TlsConfig tls;
+
+        @Nullable
+        String pushToken;
+
+        Duration requestTimeout;
+        Duration idleTimeout;
+        List<String> allowedOrigins;
+        List<String> allowedHosts;
+
+        Copy(PushConfig config) {
+            listen = config.listen;
+            token = config.token;
+            maxBodyBytes = config.maxBodyBytes;
+            awsCredentials = config.awsCredentials;
+            tls = config.tls;
+            pushToken = config.pushToken;
+            requestTimeout = config.requestTimeout;
+            idleTimeout = config.idleTimeout;
+            allowedOrigins = config.allowedOrigins;
+            allowedHosts = config.allowedHosts;
+        }
+
+        PushConfig build() {
+            return new PushConfig(
+                    listen,
+                    token,
+                    maxBodyBytes,
+                    awsCredentials,
+                    tls,
+                    pushToken,
+                    requestTimeout,
+                    idleTimeout,
+                    allowedOrigins,
+                    allowedHosts);
+        }
     }
 }
