@@ -22,10 +22,15 @@ public enum ErrorCode {
     REFUSED(403, 4030),
     /** The registration function attached a context larger than {@code limits.max-context-bytes}. */
     CONTEXT_TOO_LARGE(403, 4032),
-    /** The handshake's {@code Origin} is not in {@code limits.allowed-origins}. */
+    /**
+     * The {@code Origin} of a handshake is not in {@code limits.allowed-origins}, or that of a
+     * request to a push listener without a token is neither its own nor in {@code push.allowed-origins}.
+     */
     ORIGIN_NOT_ALLOWED(403, 4033),
     /** The push-only token ({@code push.push-token}) used for anything but {@code POST /push}. */
     TOKEN_SCOPE(403, 4034),
+    /** The {@code Host} of a push listener request is not one it answers ({@code push.allowed-hosts}). */
+    HOST_NOT_ALLOWED(403, 4035),
     /** No route or endpoint at that path. */
     NOT_FOUND(404, 4040),
     /** No group of that name (it has no members). */
@@ -38,8 +43,12 @@ public enum ErrorCode {
     SESSION_GONE(410, 4101),
     /** The session's replay buffer no longer holds every message after the client's last one. */
     RESUME_GAP(409, 4091),
+    /** The request was not received in full within {@code push.request-timeout}. */
+    REQUEST_TIMEOUT(408, 4080),
     /** The request body is larger than the configured limit. */
     BODY_TOO_LARGE(413, 4130),
+    /** A push listener without a token got a body that is not {@code Content-Type: application/json}. */
+    UNSUPPORTED_MEDIA_TYPE(415, 4150),
     /** The request headers are larger than the configured limit. */
     HEADERS_TOO_LARGE(431, 4310),
     /** The target's outbound buffer is full. */

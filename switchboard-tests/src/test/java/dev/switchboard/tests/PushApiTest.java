@@ -184,7 +184,8 @@ class PushApiTest {
         try (Socket socket =
                 new Socket("127.0.0.1", gateway.gateway().pushAddress().getPort())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /push HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+            out.write(("POST /push HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
             String size = Integer.toHexString(chunk.length) + "\r\n";
@@ -289,8 +290,8 @@ class PushApiTest {
             // the JDK's HTTP client refuses such a URI, so it goes over a raw socket, followed by
             // a good request on the same connection
             socket.getOutputStream()
-                    .write(("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n"
-                                    + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                    + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
 
             String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -314,7 +315,8 @@ class PushApiTest {
             StringBuilder requests = new StringBuilder();
             for (int i = 0; i < 3; i++) {
                 String body = TestGateway.sendText(c.id(), "m" + i);
-                requests.append("POST /push HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ")
+                requests.append(
+                                "POST /push HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ")
                         .append(body.getBytes(StandardCharsets.UTF_8).length)
                         .append("\r\n\r\n")
                         .append(body);

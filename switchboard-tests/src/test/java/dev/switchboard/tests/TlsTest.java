@@ -176,6 +176,7 @@ class TlsTest {
                 "https://127.0.0.1:" + gateway.gateway().pushAddress().getPort() + "/push");
         HttpResponse<String> response = https.send(
                 HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(TestGateway.sendText("test.nobody", "hi")))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -142,9 +142,26 @@ public final class ConfigLoader {
                         .map(ConfigLoader::readAwsCredential)
                         .toList(),
                 node.object("tls").map(ConfigLoader::readTls).orElse(null),
-                node.optionalString("push-token"));
+                node.optionalString("push-token"),
+                node.duration("request-timeout", PushConfig.DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(1)),
+                node.duration("idle-timeout", PushConfig.DEFAULT_IDLE_TIMEOUT, Duration.ofMillis(1)),
+                origins(node),
+                hosts(node));
         node.finish();
         return push;
+    }
+
+    private static List<String> hosts(ConfigNode node) {
+        List<String> hosts = node.strings("allowed-hosts");
+        for (String host : hosts) {
+            if (!host.matches("(\\[[0-9a-fA-F:.]+]|[^/\\s:\\[\\]@]+)(:[0-9]{1,5})?")) {
+                throw node.error(
+                        "allowed-hosts",
+                        "'" + host
+                                + "' (expected: host or host:port as the Host header sends it, e.g. push.example.com)");
+            }
+        }
+        return hosts;
     }
 
     /**

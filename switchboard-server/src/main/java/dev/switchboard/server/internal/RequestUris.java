@@ -23,4 +23,16 @@ public final class RequestUris {
         }
         return path;
     }
+
+    /**
+     * The decoded path of {@code decoder}'s URI, or its raw path when that holds a malformed
+     * escape: for the checks that run before the request is answered (which then refuses it).
+     */
+    public static String pathOrRaw(QueryStringDecoder decoder) {
+        try {
+            return decoder.path();
+        } catch (IllegalArgumentException e) {
+            return decoder.rawPath();
+        }
+    }
 }

@@ -6,6 +6,9 @@ import java.util.Base64;
 
 /** Reads the {@code {"dataType": "text"|"binary", "data": "..."}} pair used by pushes and replies. */
 final class TencentMessages {
+    /** Longest part of a caller's value quoted in an error message. */
+    static final int MAX_DESCRIBED = 40;
+
     private TencentMessages() {}
 
     /**
@@ -43,11 +46,15 @@ final class TencentMessages {
             default ->
                 throw new MessageFormatException(
                         MessageFormatException.Kind.DATA_TYPE,
-                        where + ".dataType: \"" + dataType.asText() + "\" (expected: \"text\" or \"binary\")");
+                        where + ".dataType: " + describe(dataType) + " (expected: \"text\" or \"binary\")");
         };
     }
 
-    /** Short description of a JSON value for error messages. */
+    /**
+     * Short description of a JSON value for error messages: its JSON text, with control
+     * characters escaped, cut to {@value #MAX_DESCRIBED} characters, so a caller's value is never
+     * echoed in full into an answer or the log.
+     */
     static String describe(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "missing";
@@ -56,7 +63,7 @@ final class TencentMessages {
             return "null";
         }
         String text = node.toString();
-        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return text.length() > MAX_DESCRIBED ? text.substring(0, MAX_DESCRIBED) + "…" : text;
     }
 
     /** A message pair was wrong; {@link Kind} says how, so pushes can map it to an errNo. */

@@ -79,7 +79,8 @@ public final class TencentPushParser {
             default ->
                 throw new SwitchboardException(
                         ErrorCode.UNKNOWN_ACTION,
-                        "websocket.action: \"" + action + "\" (expected one of: " + ACTIONS + ")");
+                        "websocket.action: " + describe(websocket.get("action")) + " (expected one of: " + ACTIONS
+                                + ")");
         };
     }
 

@@ -3,7 +3,6 @@ package dev.switchboard.server.internal.client;
 import dev.switchboard.server.internal.tls.ServerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -40,7 +39,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
         }
         channel.pipeline()
                 .addLast("http", new HttpServerCodec(maxHeaderBytes, maxHeaderBytes, 8192))
-                .addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_BODY_BYTES))
+                .addLast("http-aggregator", HandshakeHandler.aggregator(MAX_UPGRADE_BODY_BYTES))
                 .addLast("handshake", handshakeHandler);
     }
 }

@@ -20,7 +20,10 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -46,6 +49,30 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     HandshakeHandler(ClientServices services) {
         this.services = services;
+    }
+
+    /**
+     * The aggregator in front of this handler: an upgrade request has no body, and one that
+     * carries more than {@code maxBodyBytes} gets HTTP 413 (errNo 4130) and the socket closes
+     * as soon as the answer is out, instead of being held until {@code limits.handshake-timeout}.
+     */
+    static HttpObjectAggregator aggregator(int maxBodyBytes) {
+        return new HttpObjectAggregator(maxBodyBytes, true) {
+            @Override
+            protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+                String uri = oversized instanceof HttpRequest request ? request.uri() : "?";
+                log.info(
+                        "handshake from {} for {} refused: the upgrade request has a body",
+                        remoteIp(ctx.channel()),
+                        uri);
+                JsonResponses.sendAndLinger(
+                        ctx,
+                        JsonResponses.error(
+                                ctx.alloc(),
+                                ErrorCode.BODY_TOO_LARGE,
+                                "an upgrade request has no body (at most " + maxBodyBytes + " bytes are ignored)"));
+            }
+        };
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.switchboard.server.internal.push;
 
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.server.internal.JsonResponses;
+import dev.switchboard.server.internal.RequestUris;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 @Sharable
 final class PushAuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PushAuthHandler.class);
-    private static final AttributeKey<Boolean> REJECTED = AttributeKey.valueOf("switchboard.push.rejected");
     private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/dashboard");
 
     private final byte[] expected;
@@ -49,7 +48,8 @@ final class PushAuthHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            String path = new QueryStringDecoder(request.uri()).path();
+            // a malformed escape is refused by the API (400, errNo 4001) once the token is checked
+            String path = RequestUris.pathOrRaw(new QueryStringDecoder(request.uri()));
             // @connections checks its own credentials (a bearer token or an AWS signature) once the body is read
             String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
             boolean pushOnlyToken = matches(authorization, pushOnly);
@@ -58,11 +58,9 @@ final class PushAuthHandler extends ChannelInboundHandlerAdapter {
                     || AwsConnectionsApi.isConnectionsPath(request.uri())
                     || matches(authorization, expected)
                     || (pushOnlyToken && pushRequest)) {
-                ctx.channel().attr(REJECTED).set(null);
                 ctx.fireChannelRead(msg);
                 return;
             }
-            ctx.channel().attr(REJECTED).set(Boolean.TRUE);
             ReferenceCountUtil.release(msg);
             if (pushOnlyToken) {
                 log.info(
@@ -70,7 +68,7 @@ final class PushAuthHandler extends ChannelInboundHandlerAdapter {
                         request.method(),
                         path,
                         ctx.channel().remoteAddress());
-                JsonResponses.sendAndLinger(
+                PushRequestGuard.refuse(
                         ctx,
                         JsonResponses.error(
                                 ctx.alloc(),
@@ -86,12 +84,10 @@ final class PushAuthHandler extends ChannelInboundHandlerAdapter {
             FullHttpResponse response =
                     JsonResponses.error(ctx.alloc(), ErrorCode.UNAUTHORIZED, "missing or invalid bearer token");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            JsonResponses.sendAndLinger(ctx, response);
+            PushRequestGuard.refuse(ctx, response);
             return;
         }
-        if (Boolean.TRUE.equals(ctx.channel().attr(REJECTED).get())) {
-            // body of a refused request
-            ReferenceCountUtil.release(msg);
+        if (PushRequestGuard.dropsBodyOfRefused(ctx, msg)) {
             return;
         }
         ctx.fireChannelRead(msg);

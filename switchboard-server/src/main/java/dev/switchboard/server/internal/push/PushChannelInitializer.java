@@ -11,11 +11,13 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The pipeline of a push listener connection: TLS when {@code push.tls} is set, HTTP/1.1
- * keep-alive, token check, body limit, API.
+ * The pipeline of a push listener connection: TLS when {@code push.tls} is set, the request and
+ * idle timeouts, HTTP/1.1 keep-alive, the request checks (well-formed, Host, and without a token
+ * Origin and Content-Type), token check, body limit, API.
  */
 public final class PushChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final PushConfig config;
+    private final PushRequestGuard guard;
     private final @Nullable PushAuthHandler auth;
     private final PushApiHandler api;
     private final AwsConnectionsApi awsConnections;
@@ -30,6 +32,7 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
             PushConfig config, ClientServices services, PushServices push, @Nullable ServerTls tls) {
         this.config = config;
         this.tls = tls;
+        this.guard = new PushRequestGuard(config);
         this.auth = config.token() == null ? null : new PushAuthHandler(config.token(), config.pushToken());
         this.awsConnections = push.aws;
         this.api = new PushApiHandler(
@@ -47,9 +50,13 @@ public final class PushChannelInitializer extends ChannelInitializer<SocketChann
         if (tls != null) {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         }
+        PushTimeouts timeouts = new PushTimeouts(config.requestTimeout(), config.idleTimeout());
+        pipeline.addLast("timeouts-bytes", timeouts.bytes());
         pipeline.addLast("http", new HttpServerCodec());
-        // auth and the body limit answer on their own, past the keep-alive handler, because
-        // they linger before closing instead of closing at once
+        pipeline.addLast("timeouts", timeouts.messages());
+        // the guard, auth and the body limit answer on their own, past the keep-alive handler,
+        // because they linger before closing instead of closing at once
+        pipeline.addLast("guard", guard);
         if (auth != null) {
             pipeline.addLast("auth", auth);
         }
