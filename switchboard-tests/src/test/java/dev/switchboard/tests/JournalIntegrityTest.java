@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JournalIntegrityTest {
     private static final long SEED = Long.getLong("journal.seed", System.nanoTime());
+    private static final int IN_THE_DATABASE = 30;
 
     @TempDir
     Path dir;
@@ -110,37 +111,24 @@ class JournalIntegrityTest {
 
     @Test
     void truncatedDatabaseIsReported() throws Exception {
-        crashWithOpen(30);
-        assertThat(nodes.journalRecords()).hasSize(30); // and the log is checkpointed into the database
-        assertThat(nodes.log()).doesNotExist();
-        truncate(nodes.database(), 4096);
+        truncate(crashWithRecordsInTheDatabase(), 4096);
 
-        Process second = nodes.started();
-
-        assertDamaged(second, "SQLite", 30);
+        assertDamaged(nodes.started(), "SQLite", IN_THE_DATABASE);
     }
 
     @Test
     void garbageInTheDatabaseIsReported() throws Exception {
-        crashWithOpen(30);
-        assertThat(nodes.journalRecords()).hasSize(30);
-        long size = Files.size(nodes.database());
-        overwrite(nodes.database(), 4096, (int) size - 4096);
+        Path database = crashWithRecordsInTheDatabase();
+        overwrite(database, 4096, (int) Files.size(database) - 4096);
 
-        Process second = nodes.started();
-
-        assertDamaged(second, "SQLite", 30);
+        assertDamaged(nodes.started(), "SQLite", IN_THE_DATABASE);
     }
 
     @Test
     void garbageOverTheDatabaseHeaderIsReported() throws Exception {
-        crashWithOpen(30);
-        assertThat(nodes.journalRecords()).hasSize(30);
-        overwrite(nodes.database(), 0, 100);
+        overwrite(crashWithRecordsInTheDatabase(), 0, 100);
 
-        Process second = nodes.started();
-
-        assertDamaged(second, "SQLite reports", 30);
+        assertDamaged(nodes.started(), "SQLite reports", IN_THE_DATABASE);
     }
 
     @Test
@@ -197,6 +185,18 @@ class JournalIntegrityTest {
         Set<String> open = nodes.openConnections(first);
         kill(first);
         return open;
+    }
+
+    /**
+     * Crashes with {@value #IN_THE_DATABASE} connections open and checkpoints the write-ahead log
+     * into the database (as SQLite does every 1,000 pages), so that the records are in the
+     * database file itself; returns that file.
+     */
+    private Path crashWithRecordsInTheDatabase() throws Exception {
+        crashWithOpen(IN_THE_DATABASE);
+        assertThat(nodes.journalRecords()).hasSize(IN_THE_DATABASE); // closing it checkpoints the log
+        assertThat(nodes.log()).doesNotExist();
+        return nodes.database();
     }
 
     /**

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * record is dropped (the connection is served, but would get no cleanup after a crash), counted in
  * {@code switchboard_journal_dropped_total} and logged. Removals are never dropped: there can be no
  * more of them than records, and a lost removal would invoke a cleanup twice.
+ *
+ * <p>Each transaction also advances the database's commit sequence, and after each commit the
+ * writer rewrites the {@linkplain JournalMark mark} beside the database (one unsynced write), so
+ * that the next start can tell a database that lost commits from one that did not.
  */
 final class JournalWriter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
