@@ -306,7 +306,7 @@ public final class Gateway implements AutoCloseable {
                 GatewayMetrics metrics = new GatewayMetrics();
                 Map<String, Route> routes = buildRoutes(all, invokers, metrics);
                 if (config.stateDir() != null) {
-                    journal = SqliteJournal.open(config.stateDir(), metrics.registry());
+                    journal = SqliteJournal.open(config.stateDir(), config.nodeId(), metrics.registry());
                 }
                 ClientServices services = services(group, routes, metrics, journal);
                 Duration forwardTimeout = config.cluster() == null

@@ -53,7 +53,7 @@ public class JournalBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("switchboard-journal-bench");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        journal = SqliteJournal.open(dir, meters);
+        journal = SqliteJournal.open(dir, "bench", meters);
         queued = meters.get("switchboard.journal.queued").gauge();
     }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * record is dropped (the connection is served, but would get no cleanup after a crash), counted in
  * {@code switchboard_journal_dropped_total} and logged. Removals are never dropped: there can be no
  * more of them than records, and a lost removal would invoke a cleanup twice.
+ *
+ * <p>Each transaction also advances the database's commit sequence, and after each commit the
+ * writer rewrites the {@linkplain JournalMark mark} beside the database (one unsynced write), so
+ * that the next start can tell a database that lost commits from one that did not.
  */
 final class JournalWriter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
@@ -46,6 +51,8 @@ final class JournalWriter implements Runnable {
     private final Connection db;
     private final PreparedStatement insert;
     private final PreparedStatement delete;
+    private final PreparedStatement sequence;
+    private final MarkFile markFile;
     private final int capacity;
     private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -55,16 +62,23 @@ final class JournalWriter implements Runnable {
     private final Timer commits;
     private final Timer lag;
     private volatile long committedRecords;
+    private JournalMark mark;
+    private boolean markFailed;
     private volatile boolean parked;
     private volatile boolean stopping;
     private volatile boolean failed;
 
-    JournalWriter(Connection db, long records, int capacity, MeterRegistry meters) throws SQLException {
+    /** A writer continuing from {@code mark}, the journal's commit when it opened. */
+    JournalWriter(Connection db, MarkFile markFile, JournalMark mark, int capacity, MeterRegistry meters)
+            throws SQLException {
         this.db = db;
         this.insert = db.prepareStatement("INSERT OR REPLACE INTO connections (id, record) VALUES (?, ?)");
         this.delete = db.prepareStatement("DELETE FROM connections WHERE id = ?");
+        this.sequence = db.prepareStatement("UPDATE journal_mark SET commit_seq = ? WHERE id = 1");
+        this.markFile = markFile;
+        this.mark = mark;
         this.capacity = capacity;
-        this.committedRecords = records;
+        this.committedRecords = mark.records();
         this.thread = new Thread(this, "switchboard-journal");
         thread.setDaemon(true);
         Gauge.builder("switchboard.journal.records", this, writer -> writer.committedRecords)
@@ -177,12 +191,32 @@ final class JournalWriter implements Runnable {
         // every removal follows its record's insertion, so inserting first keeps the order
         long added = inserted == 0 ? 0 : sum(insert.executeBatch());
         long removed = deleted == 0 ? 0 : sum(delete.executeBatch());
+        sequence.setLong(1, mark.commit() + 1);
+        sequence.executeUpdate();
         db.commit();
         long now = System.nanoTime();
         queued.addAndGet(-count);
         committedRecords += added - removed;
+        mark = mark.next(committedRecords);
+        writeMark();
         commits.record(now - started, TimeUnit.NANOSECONDS);
         lag.record(now - first.queuedAtNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Records the commit beside the database; a mark left behind only makes the next start less sure. */
+    private void writeMark() {
+        try {
+            markFile.write(mark);
+        } catch (IOException e) {
+            if (!markFailed) {
+                markFailed = true;
+                log.warn(
+                        "state-dir: writing {} failed ({}); a crash now makes the next start find the mark behind"
+                                + " the database, which it accepts",
+                        markFile.path(),
+                        e.toString());
+            }
+        }
     }
 
     private static long sum(int[] counts) {

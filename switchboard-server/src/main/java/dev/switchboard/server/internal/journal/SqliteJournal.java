@@ -5,21 +5,17 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.server.internal.lifecycle.ConnectionJournal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
 
 /**
  * The {@code state-dir} journal: {@value #FILE_NAME}, an SQLite database with one table from
@@ -34,8 +30,13 @@ import org.sqlite.SQLiteErrorCode;
  * first and rejected: killed right after a commit, it reopened at an older version unless freed
  * space is kept for its retention time (45 s), and then its file grew by about 17 KiB per commit.
  *
- * <p>The database is opened in exclusive locking mode: a second node pointed at the same
- * directory fails to start instead of invoking the first one's cleanups.
+ * <p>What opening it finds is verified before anything is recovered (see {@link JournalOpener}):
+ * a journal that cannot be shown to hold exactly its last commit is moved aside and reported,
+ * never used, so that no cleanup is invoked from records that may be stale.
+ *
+ * <p>The directory is locked ({@value JournalMark#FILE_NAME}) and the database opened in exclusive
+ * locking mode: a second node pointed at the same directory fails to start instead of invoking
+ * the first one's cleanups.
  */
 public final class SqliteJournal implements ConnectionJournal {
     private static final Logger log = LoggerFactory.getLogger(SqliteJournal.class);
@@ -46,109 +47,62 @@ public final class SqliteJournal implements ConnectionJournal {
     /** Records waiting for the writer, at most; past it new connections go unrecorded. */
     public static final int QUEUE_CAPACITY = 65_536;
 
-    private static final int SCHEMA_VERSION = 1;
     private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Path file;
     private final Connection db;
+    private final MarkFile mark;
     private final JournalWriter writer;
     private final List<ConnectionRecord> leftovers;
     private volatile long lastDropLogNanos = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
     private boolean closed;
 
-    private SqliteJournal(Path file, Connection db, JournalWriter writer, List<ConnectionRecord> leftovers) {
+    private SqliteJournal(
+            Path file, Connection db, MarkFile mark, JournalWriter writer, List<ConnectionRecord> leftovers) {
         this.file = file;
         this.db = db;
+        this.mark = mark;
         this.writer = writer;
         this.leftovers = List.copyOf(leftovers);
     }
 
     /**
-     * Opens (or creates) the journal in {@code dir}, reads what a previous run left in it and
-     * starts the writer thread.
+     * Opens (or creates) the journal in {@code dir}, verifies and reads what a previous run left in
+     * it, reports that (a log line and the {@code switchboard_journal_recovered_records},
+     * {@code _lost_records} and {@code _damaged} gauges) and starts the writer thread.
      *
-     * @throws ConfigException when the directory cannot be created, another process uses it, or
-     *     the database cannot be read
+     * @param nodeId this node's id, kept in the mark so that the report can name another writer
+     * @throws ConfigException when the directory cannot be created or written, another process
+     *     uses it, or the database cannot be read for a reason other than damage
      */
-    public static SqliteJournal open(Path dir, MeterRegistry meters) {
+    public static SqliteJournal open(Path dir, String nodeId, MeterRegistry meters) {
+        return open(dir, nodeId, meters, Clock.systemUTC());
+    }
+
+    static SqliteJournal open(Path dir, String nodeId, MeterRegistry meters, Clock clock) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new ConfigException("state-dir: cannot create " + dir + " (" + e + ")");
         }
-        Path file = dir.resolve(FILE_NAME);
-        Connection db = connect(dir, file);
+        if (!Files.isWritable(dir)) {
+            throw JournalFailures.notWritable(dir, new AccessDeniedException(dir.toString()));
+        }
+        MarkFile mark = MarkFile.lock(dir);
         try {
-            db.setAutoCommit(false);
-            try (Statement statement = db.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS connections"
-                        + " (id TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID");
-                // a write: takes the exclusive lock, held until close
-                statement.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-            }
-            List<ConnectionRecord> leftovers = readLeftovers(file, db);
-            db.commit();
-            JournalWriter writer = new JournalWriter(db, leftovers.size(), QUEUE_CAPACITY, meters);
+            JournalOpener.Opened opened = JournalOpener.open(dir, nodeId, mark, clock);
+            opened.report().log(nodeId);
+            opened.report().register(meters);
+            JournalWriter writer = new JournalWriter(opened.db(), mark, opened.mark(), QUEUE_CAPACITY, meters);
             writer.start();
-            log.info("state-dir: recording connections in {}", file);
-            return new SqliteJournal(file, db, writer, leftovers);
+            return new SqliteJournal(opened.report().file(), opened.db(), mark, writer, opened.leftovers());
         } catch (SQLException e) {
-            closeQuietly(db);
-            throw failure(dir, file, e);
+            mark.close();
+            throw JournalFailures.unusable(dir.resolve(FILE_NAME), e);
+        } catch (RuntimeException e) {
+            mark.close();
+            throw e;
         }
-    }
-
-    private static Connection connect(Path dir, Path file) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setBusyTimeout(0);
-        try {
-            return config.createConnection("jdbc:sqlite:" + file);
-        } catch (SQLException e) {
-            throw failure(dir, file, e);
-        } catch (LinkageError e) {
-            throw new ConfigException(
-                    "state-dir: SQLite cannot run on this platform (" + e + "); remove state-dir to run without it");
-        }
-    }
-
-    private static ConfigException failure(Path dir, Path file, SQLException e) {
-        if (e.getErrorCode() == SQLiteErrorCode.SQLITE_BUSY.code
-                || e.getErrorCode() == SQLiteErrorCode.SQLITE_LOCKED.code) {
-            return new ConfigException(
-                    "state-dir: " + dir + " is in use by another process (expected: a directory of this node's own)");
-        }
-        return new ConfigException("state-dir: " + file + " cannot be used (" + e.getMessage()
-                + "); move it away to start without the connections it records");
-    }
-
-    private static List<ConnectionRecord> readLeftovers(Path file, Connection db) throws SQLException {
-        List<ConnectionRecord> leftovers = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        try (Statement statement = db.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT id, record FROM connections")) {
-            while (rows.next()) {
-                try {
-                    leftovers.add(RecordCodec.decode(rows.getString(2)));
-                } catch (IllegalArgumentException e) {
-                    log.error(
-                            "state-dir: record {} in {} is unreadable ({}); dropped",
-                            rows.getString(1),
-                            file,
-                            e.getMessage());
-                    unreadable.add(rows.getString(1));
-                }
-            }
-        }
-        try (PreparedStatement delete = db.prepareStatement("DELETE FROM connections WHERE id = ?")) {
-            for (String id : unreadable) {
-                delete.setString(1, id);
-                delete.executeUpdate();
-            }
-        }
-        return leftovers;
     }
 
     @Override
@@ -187,21 +141,15 @@ public final class SqliteJournal implements ConnectionJournal {
         try {
             if (!writer.stop(Duration.ofSeconds(10))) {
                 log.warn("state-dir: the journal writer did not finish within 10 s; {} keeps its last commit", file);
+                mark.close();
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            mark.close();
             return;
         }
-        closeQuietly(db);
-    }
-
-    private static void closeQuietly(Connection db) {
-        try {
-            db.close();
-        } catch (SQLException e) {
-            log.warn(
-                    "state-dir: closing the journal failed ({}); the next start reads its last commit", e.getMessage());
-        }
+        JournalOpener.closeQuietly(db);
+        mark.close();
     }
 }

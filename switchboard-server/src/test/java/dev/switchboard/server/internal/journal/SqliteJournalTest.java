@@ -8,11 +8,20 @@ import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.json.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteJournalTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-07T21:00:00Z"), ZoneOffset.UTC);
+
     @TempDir
     Path dir;
 
@@ -23,7 +32,7 @@ class SqliteJournalTest {
 
     @Test
     void recordsNotFinishedAreLeftOverForTheNextOpenWithEveryField() {
-        try (SqliteJournal journal = SqliteJournal.open(dir, new SimpleMeterRegistry())) {
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
             assertThat(journal.leftovers()).isEmpty();
             journal.opened(record("gw.a"));
             journal.opened(record("gw.b"));
@@ -31,7 +40,7 @@ class SqliteJournalTest {
             journal.finished("gw.b");
         }
 
-        try (SqliteJournal journal = SqliteJournal.open(dir, new SimpleMeterRegistry())) {
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
             assertThat(journal.leftovers()).containsExactlyInAnyOrder(record("gw.a"), record("gw.c"));
         }
     }
@@ -52,8 +61,8 @@ class SqliteJournalTest {
 
     @Test
     void secondNodeOnTheSameDirectoryIsRefused() {
-        try (SqliteJournal journal = SqliteJournal.open(dir, new SimpleMeterRegistry())) {
-            assertThatThrownBy(() -> SqliteJournal.open(dir, new SimpleMeterRegistry()))
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            assertThatThrownBy(() -> SqliteJournal.open(dir, "gw", new SimpleMeterRegistry()))
                     .isInstanceOf(ConfigException.class)
                     .hasMessage("state-dir: " + dir + " is in use by another process"
                             + " (expected: a directory of this node's own)");
@@ -64,8 +73,140 @@ class SqliteJournalTest {
     void directoryThatCannotBeCreatedIsAConfigError() throws Exception {
         Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
 
-        assertThatThrownBy(() -> SqliteJournal.open(file.resolve("state"), new SimpleMeterRegistry()))
+        assertThatThrownBy(() -> SqliteJournal.open(file.resolve("state"), "gw", new SimpleMeterRegistry()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("state-dir: cannot create " + file.resolve("state"));
+    }
+
+    @Test
+    void verifiedJournalReportsWhatItRecovered() {
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            journal.opened(record("gw.a"));
+            journal.opened(record("gw.b"));
+        }
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", meters)) {
+            assertThat(journal.leftovers()).hasSize(2);
+            assertThat(gauge(meters, "switchboard.journal.recovered.records")).isEqualTo(2);
+            assertThat(gauge(meters, "switchboard.journal.lost.records")).isZero();
+            assertThat(gauge(meters, "switchboard.journal.damaged")).isZero();
+        }
+    }
+
+    @Test
+    void olderCopyOfTheDatabaseIsMovedAsideAndNothingIsRecoveredFromIt() throws Exception {
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            journal.opened(record("gw.a"));
+            journal.opened(record("gw.b"));
+        }
+        Path older = Files.copy(database(), dir.resolve("older.db"));
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            journal.finished("gw.a");
+            journal.opened(record("gw.c"));
+        }
+        Files.copy(older, database(), StandardCopyOption.REPLACE_EXISTING);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", meters, CLOCK)) {
+            assertThat(journal.leftovers())
+                    .as("gw.a was finished: not invoked again")
+                    .isEmpty();
+            assertThat(gauge(meters, "switchboard.journal.damaged")).isEqualTo(1);
+            assertThat(gauge(meters, "switchboard.journal.lost.records")).isEqualTo(2);
+            assertThat(dir.resolve("damaged-20261207T210000Z").resolve("connections.db"))
+                    .exists();
+            assertThat(dir.resolve("damaged-20261207T210000Z").resolve("connections.mark"))
+                    .exists();
+            journal.opened(record("gw.d"));
+        }
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            assertThat(journal.leftovers()).containsExactly(record("gw.d"));
+        }
+    }
+
+    @Test
+    void databaseOfAnotherGenerationIsMovedAside() throws Exception {
+        Path other = dir.resolve("other");
+        try (SqliteJournal journal = SqliteJournal.open(other, "gw", new SimpleMeterRegistry())) {
+            journal.opened(record("gw.x"));
+        }
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            journal.opened(record("gw.a"));
+        }
+        Files.copy(other.resolve("connections.db"), database(), StandardCopyOption.REPLACE_EXISTING);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", meters)) {
+            assertThat(journal.leftovers()).isEmpty();
+            assertThat(gauge(meters, "switchboard.journal.damaged")).isEqualTo(1);
+            assertThat(gauge(meters, "switchboard.journal.lost.records")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void journalWithoutItsMarkIsMovedAsideWithAnUnknownLoss() throws Exception {
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            journal.opened(record("gw.a"));
+        }
+        Files.delete(dir.resolve("connections.mark"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", meters)) {
+            assertThat(journal.leftovers()).isEmpty();
+            assertThat(gauge(meters, "switchboard.journal.damaged")).isEqualTo(1);
+            assertThat(gauge(meters, "switchboard.journal.lost.records")).isNaN();
+        }
+    }
+
+    @Test
+    void unreadableMarkIsMovedAside() throws Exception {
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            journal.opened(record("gw.a"));
+        }
+        Path mark = dir.resolve("connections.mark");
+        Files.writeString(mark, Files.readString(mark).replace("records=1", "records=9"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", meters)) {
+            assertThat(journal.leftovers()).isEmpty();
+            assertThat(gauge(meters, "switchboard.journal.damaged")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void journalOfAnOlderReleaseWithoutMarkIsUsedAsItIs() throws Exception {
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", new SimpleMeterRegistry())) {
+            journal.opened(record("gw.a"));
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database())) {
+            db.createStatement().execute("DROP TABLE journal_mark");
+        }
+        Files.delete(dir.resolve("connections.mark"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+        try (SqliteJournal journal = SqliteJournal.open(dir, "gw", meters)) {
+            assertThat(journal.leftovers()).containsExactly(record("gw.a"));
+            assertThat(gauge(meters, "switchboard.journal.damaged")).isZero();
+        }
+    }
+
+    @Test
+    void markRoundTripsAndRefusesAChangedByte() {
+        JournalMark mark = new JournalMark("gw-1", "3f2a", 57, 15);
+        byte[] bytes = mark.encode();
+
+        assertThat(bytes).hasSize(JournalMark.SIZE);
+        assertThat(JournalMark.decode(bytes)).isEqualTo(mark);
+        bytes[40] ^= 1;
+        assertThatThrownBy(() -> JournalMark.decode(bytes)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private Path database() {
+        return dir.resolve(SqliteJournal.FILE_NAME);
+    }
+
+    private static double gauge(SimpleMeterRegistry meters, String name) {
+        return meters.get(name).gauge().value();
     }
 }
