@@ -24,7 +24,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class FrameFindingsTest {
     private static final byte[] MASK = {1, 2, 3, 4};
     private static FrameFuzzer fuzzer;
-    private final AtomicInteger numbers = new AtomicInteger(1_000_000);
+    /** Shared by the examples, which jqwik runs on new instances, as they share the node. */
+    private static final AtomicInteger numbers = new AtomicInteger(1_000_000);
 
     @BeforeContainer
     static void start() {

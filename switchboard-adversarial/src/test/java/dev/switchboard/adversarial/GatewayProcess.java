@@ -52,6 +52,11 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Writes {@code yaml} to {@code dir} and starts the jar on it with a heap of {@code maxHeap}. */
     static GatewayProcess start(Path dir, String yaml, String maxHeap) {
+        return start(dir, yaml, maxHeap, List.of());
+    }
+
+    /** As {@link #start(Path, String, String)}, with {@code serve}'s further {@code options}. */
+    static GatewayProcess start(Path dir, String yaml, String maxHeap, List<String> options) {
         assertThat(JAR)
                 .as("the runnable jar (built by the app module's package phase)")
                 .exists();
@@ -66,6 +71,7 @@ final class GatewayProcess implements AutoCloseable {
                     "serve",
                     "--config",
                     config.toString()));
+            command.addAll(options);
             // output goes to a file: the JDK may drop what a pipe still holds when the process dies
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -87,6 +93,12 @@ final class GatewayProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The exit status, once the process has ended on its own within {@code within}. */
+    int exitStatus(Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> !process.isAlive());
+        return process.exitValue();
     }
 
     /** Everything the node has logged so far. */

@@ -56,7 +56,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -187,9 +190,9 @@ public final class Gateway implements AutoCloseable {
                     services.cleanup().pending());
         }
         // cleanups still undelivered keep their records: the next start invokes them again
-        services.journal().close();
+        closeUntil("state-dir journal", services.journal()::close, deadline);
         if (services.backplane() != null) {
-            services.backplane().close();
+            closeUntil("Redis backplane", services.backplane()::close, deadline);
         }
         awaitUntil(pushChannel.close(), deadline);
         tls.close();
@@ -208,6 +211,37 @@ public final class Gateway implements AutoCloseable {
     private static boolean awaitUntil(Future<?> future, long deadlineNanos) {
         long left = deadlineNanos - System.nanoTime();
         return future.awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Runs {@code close} on a thread of its own and waits for it until {@code deadlineNanos}, or
+     * {@link #LOOPS_STOP_NANOS} when the deadline has passed: a disk or a Redis that stopped
+     * answering must not hold the stop up. Left running, it cannot keep the process alive.
+     */
+    private static void closeUntil(String what, Runnable close, long deadlineNanos) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        close.run();
+                        closed.complete(null);
+                    } catch (RuntimeException e) {
+                        closed.completeExceptionally(e);
+                    }
+                },
+                "close-" + what.replace(' ', '-'));
+        closer.setDaemon(true);
+        closer.start();
+        long left = Math.max(deadlineNanos - System.nanoTime(), LOOPS_STOP_NANOS);
+        try {
+            closed.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("stopped without closing the {}: it did not close within shutdown-timeout", what);
+        } catch (ExecutionException e) {
+            log.warn("closing the {} failed", what, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** 1012 tells clients the service restarts (reconnect); 1001 that it goes away. */

@@ -177,7 +177,17 @@ final class JavaFunctionInvoker implements FunctionInvoker {
         return new FunctionResult.Response(200, body, "");
     }
 
+    /**
+     * A function that threw an exception failed its call. One that threw an {@link Error} (out of
+     * memory, a stack overflow) ran in the gateway's own heap and threads, so the Error goes to
+     * the thread's uncaught-exception handler like an Error anywhere else, which in the runnable
+     * jar ends the process with status 70.
+     */
     private FunctionResult failure(Invocation invocation, Throwable error) {
+        if (error instanceof Error fatal) {
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, fatal);
+        }
         log.error("request {}: {} threw", invocation.requestId(), name, error);
         return new FunctionResult.Failure(name + " threw " + error);
     }

@@ -287,7 +287,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
 
     /** Whether a message may be queued now: SENT when it may, else why not. */
     private SendResult admit() {
-        if (state != State.OPEN) {
+        // a socket that just died is not writable either: that is the client's drop (1006), not a slow consumer
+        if (state != State.OPEN || !channel.isActive()) {
             return SendResult.GONE;
         }
         if (!channel.isWritable()) {

@@ -139,6 +139,9 @@ final class PermessageDeflate {
                 return false;
             }
             WebSocketFrame frame = (WebSocketFrame) msg;
+            if (reservedBitsViolation(frame) != null) {
+                return true; // refused in decode
+            }
             if (frame instanceof ContinuationWebSocketFrame) {
                 return inMessage || failed;
             }
@@ -150,6 +153,11 @@ final class PermessageDeflate {
         protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
             if (failed) {
                 return; // closing: the frame is released unread
+            }
+            String violation = reservedBitsViolation(frame);
+            if (violation != null) {
+                failed = true;
+                throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, violation);
             }
             boolean first = !(frame instanceof ContinuationWebSocketFrame);
             if (first) {
@@ -181,6 +189,23 @@ final class PermessageDeflate {
             } else {
                 out.add(new ContinuationWebSocketFrame(frame.isFinalFragment(), rsv, inflated));
             }
+        }
+
+        /**
+         * Why {@code frame}'s reserved bits break the protocol, or null when they do not: with
+         * permessage-deflate, the frame decoder lets every reserved bit through, but the extension
+         * defines RSV1 alone, and only on the first frame of a data message (RFC 7692 §6.1).
+         */
+        private static @Nullable String reservedBitsViolation(WebSocketFrame frame) {
+            int rsv = frame.rsv();
+            if ((rsv & ~WebSocketExtension.RSV1) != 0) {
+                return "reserved bits " + rsv + " set (expected: RSV1 alone, for permessage-deflate)";
+            }
+            boolean first = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
+            if (rsv != 0 && !first) {
+                return "compressed bit set on a control or continuation frame (expected: on a message's first frame only)";
+            }
+            return null;
         }
 
         private ByteBuf inflate(ChannelHandlerContext ctx, ByteBuf compressed, boolean last) {
