@@ -259,9 +259,11 @@ final class WorkerPool implements AutoCloseable {
     private boolean startFailed(Worker worker, WorkerStartException e, Duration retryIn) {
         List<PendingCall> failed = new ArrayList<>();
         boolean stopped;
+        boolean repeated;
         synchronized (lock) {
             workers.remove(worker);
             stopped = closed;
+            repeated = e.getMessage().equals(startError);
             if (!stopped) {
                 startError = e.getMessage();
                 if (ready == 0) {
@@ -273,13 +275,19 @@ final class WorkerPool implements AutoCloseable {
         if (stopped) {
             return false;
         }
-        String traceback = e.traceback().isEmpty() ? "" : "\n" + e.traceback().stripTrailing();
-        log.error(
-                "{}: worker could not start: {}; trying again in {} ms{}",
-                function,
-                e.getMessage(),
-                retryIn.toMillis(),
-                traceback);
+        if (repeated) {
+            // every worker of the pool retries with its backoff: the same error once is enough
+            log.debug("{}: worker could not start: {} (again)", function, e.getMessage());
+        } else {
+            String traceback =
+                    e.traceback().isEmpty() ? "" : "\n" + e.traceback().stripTrailing();
+            log.error(
+                    "{}: worker could not start: {}; trying again with backoff, logged again when the error"
+                            + " changes{}",
+                    function,
+                    e.getMessage(),
+                    traceback);
+        }
         FunctionResult failure = new FunctionResult.Failure(function + ": no worker could start: " + e.getMessage());
         failed.forEach(call -> call.finish(failure));
         return pause(retryIn);

@@ -145,6 +145,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         JsonResponses.sendAndClose(ctx, response);
     }
 
+    private static final String FAVICON = "/favicon.ico";
+
     /**
      * Answers a plain GET outside the routes with the client library or from the static content;
      * true when it did.
@@ -160,6 +162,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         Optional<StaticContent.Resource> resource = path.equals(ClientLibrary.PATH)
                 ? ClientLibrary.resource()
                 : content == null ? Optional.empty() : content.find(path);
+        if (resource.isEmpty() && path.equals(FAVICON)) {
+            // every page view asks for it: a quiet 404, not a refused handshake in the log
+            request.release();
+            JsonResponses.sendAndClose(ctx, JsonResponses.error(ctx.alloc(), ErrorCode.NOT_FOUND, "no " + FAVICON));
+            return true;
+        }
         if (resource.isEmpty()) {
             return false;
         }
