@@ -35,8 +35,12 @@ import org.junit.jupiter.api.Test;
 class DocsTest {
     private static final String FRAGMENT = "fragment";
     private static final Pattern PUSH_ERROR = Pattern.compile("push-error (\\d+)");
-    /** {@code -d '…'} of a curl to /push; {@code '$ID'} splices are replaced before this is matched. */
-    private static final Pattern CURL_PUSH_BODY = Pattern.compile("curl [^\\n]*?/push[^']*-d '([^']*)'");
+    /**
+     * {@code --json '…'} (or {@code -d '…'}) of a curl to /push; {@code '$ID'} splices are replaced
+     * before this is matched.
+     */
+    private static final Pattern CURL_PUSH_BODY =
+            Pattern.compile("curl [^\\n]*?/push[^']*(?:--json|-d) '([^']*)'");
 
     private static final String SAMPLE_ID = "gw-1.AAAAAAAAAAAAAAAAAAAAAA";
 
