@@ -9,10 +9,6 @@ import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.WsClient;
 import dev.switchboard.tests.OtlpReceiver.ExportedSpan;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,10 +74,7 @@ class TracingTest {
         children.add(b.start());
         awaitReady(a, b);
 
-        WsClient client = WsClient.to(URI.create("ws://127.0.0.1:" + b.clientPort() + "/chat"))
-                .header("traceparent", CALLER)
-                .open();
-        clients.add(client);
+        WsClient client = connectWithCallerTrace(b);
         StubFunctionServer.Call register = functions.calls("/register").get(0);
         String id = register.body().at("/websocket/secConnectionID").asText();
 
@@ -124,10 +117,7 @@ class TracingTest {
         children.add(process);
         awaitReady(a);
 
-        WsClient client = WsClient.to(URI.create("ws://127.0.0.1:" + a.clientPort() + "/chat"))
-                .header("traceparent", CALLER)
-                .open();
-        clients.add(client);
+        WsClient client = connectWithCallerTrace(a);
         StubFunctionServer.Call register = functions.calls("/register").get(0);
         String id = register.body().at("/websocket/secConnectionID").asText();
         HttpResponse<String> answer = HTTP.send(
@@ -145,6 +135,15 @@ class TracingTest {
         process.destroy();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(receiver.spans()).isEmpty();
+    }
+
+    /** A client of {@code node}'s {@code /chat} whose upgrade request carries the caller's traceparent. */
+    private WsClient connectWithCallerTrace(ChildNode node) {
+        WsClient client = WsClient.to(URI.create("ws://127.0.0.1:" + node.clientPort() + "/chat"))
+                .header("traceparent", CALLER)
+                .open();
+        clients.add(client);
+        return client;
     }
 
     private Map<String, String> tracingOn() {
@@ -168,7 +167,7 @@ class TracingTest {
     private static void awaitReady(ChildNode... nodes) {
         await().atMost(CHILD_START).until(() -> {
             for (ChildNode node : nodes) {
-                if (!listening(node.clientPort()) || readyz(node.pushPort()) != 200) {
+                if (!LocalPorts.listening(node.clientPort()) || readyz(node.pushPort()) != 200) {
                     return false;
                 }
             }
@@ -189,38 +188,11 @@ class TracingTest {
     }
 
     private ChildNode childNode(String id, Map<String, String> env) throws IOException {
-        int clientPort = freePort();
-        int pushPort = freePort();
+        int clientPort = LocalPorts.free();
+        int pushPort = LocalPorts.free();
         Path config = dir.resolve(id + ".yaml");
-        Files.writeString(config, """
-                node-id: %s
-                listen: 127.0.0.1:%d
-                push:
-                  listen: 127.0.0.1:%d
-                cluster:
-                  redis: %s
-                  startup-timeout: 120s
-                routes:
-                  - path: /chat
-                    functions:
-                      register: %s
-                """.formatted(id, clientPort, pushPort, redis.uri(), functions.url("/register")));
+        Files.writeString(config, LocalPorts.clusterNodeConfig(id, clientPort, pushPort, redis, functions));
         return new ChildNode(id, clientPort, pushPort, config, dir.resolve(id + ".log"), env);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static int readyz(int port) {
