@@ -122,7 +122,7 @@ final class Registration {
     }
 
     private void decide(RegistrationDecision decision) {
-        try {
+        try (Scope traced = Tracing.enter(span)) {
             if (decision instanceof RegistrationDecision.Refuse refuse) {
                 refuse(refuse);
             } else if (decision instanceof RegistrationDecision.Respond respond) {
