@@ -36,6 +36,7 @@ import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
 import dev.switchboard.server.internal.push.PushServices;
 import dev.switchboard.server.internal.tls.TlsListeners;
+import dev.switchboard.server.internal.tracing.TracingInvoker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -508,8 +509,9 @@ public final class Gateway implements AutoCloseable {
                     throw new ConfigException(key + ": " + e.getMessage());
                 }
                 if (invoker.isPresent()) {
-                    invokers.add(invoker.get());
-                    return invoker.get();
+                    FunctionInvoker traced = TracingInvoker.wrap(invoker.get());
+                    invokers.add(traced);
+                    return traced;
                 }
             }
             throw new ConfigException(key + ": '" + target.spec() + "' (expected: a target this build can run)");

@@ -18,8 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -93,8 +91,9 @@ class ClusterMembershipTest {
         }
         await().pollInterval(Duration.ofMillis(5))
                 .atMost(CHILD_START)
-                .until(() ->
-                        three.stream().allMatch(node -> listening(node.clientPort()) && listening(node.pushPort())));
+                .until(() -> three.stream()
+                        .allMatch(node ->
+                                LocalPorts.listening(node.clientPort()) && LocalPorts.listening(node.pushPort())));
         long opened = System.nanoTime();
         for (ChildNode node : three) {
             // registered before its listeners opened: ready the moment a load balancer can probe it
@@ -293,40 +292,11 @@ class ClusterMembershipTest {
     }
 
     private ChildNode childNode(String id) throws IOException {
-        int clientPort = freePort();
-        int pushPort = freePort();
+        int clientPort = LocalPorts.free();
+        int pushPort = LocalPorts.free();
         Path config = dir.resolve(id + ".yaml");
-        Files.writeString(config, """
-                node-id: %s
-                listen: 127.0.0.1:%d
-                push:
-                  listen: 127.0.0.1:%d
-                cluster:
-                  redis: %s
-                  startup-timeout: 120s
-                routes:
-                  - path: /chat
-                    functions:
-                      register: %s
-                      cleanup: %s
-                """.formatted(
-                        id, clientPort, pushPort, redis.uri(), functions.url("/register"), functions.url("/cleanup")));
+        Files.writeString(config, LocalPorts.clusterNodeConfig(id, clientPort, pushPort, redis, functions));
         return new ChildNode(id, clientPort, pushPort, config, dir.resolve(id + ".log"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static HttpResponse<String> post(int port, String path, String body) throws Exception {

@@ -68,6 +68,9 @@ final class ProcessFunctionInvoker implements FunctionInvoker {
             json.writeStringField("namespace", "default");
             json.writeNumberField("time_limit_in_ms", invocation.timeout().toMillis());
             json.writeNumberField("memory_limit_in_mb", ProcessFunctionInvokerFactory.MEMORY_LIMIT_IN_MB);
+            if (invocation.traceparent() != null) {
+                json.writeStringField("traceparent", invocation.traceparent());
+            }
             json.writeEndObject();
             json.writeEndObject();
         }

@@ -10,7 +10,8 @@
  * The handler is `exports.main_handler = async (event, context) => response`; a plain function
  * returning a value or a promise works too, and so does SCF's callback form
  * `(event, context, callback)`. One invocation at a time; the worker exits when the gateway
- * closes the socket.
+ * closes the socket. The context reaches the handler with every field the gateway sent, so
+ * `context.traceparent` is there whenever the gateway's tracing is on.
  */
 const net = require('net');
 const path = require('path');

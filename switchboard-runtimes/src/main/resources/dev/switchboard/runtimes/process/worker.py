@@ -12,6 +12,9 @@ prints (or any library or child process writes to file descriptor 1 or 2) can co
                      {"type": "result", "id", "body"}         the handler returned body
                      {"type": "error", "id", "error", "traceback"}  the handler raised
 
+The context reaches the handler as it came, so it has "traceparent" (the W3C trace context of
+the call's span) whenever the gateway's tracing is on.
+
 One invocation at a time: the gateway sends the next request only after the answer to the last.
 The worker exits when the gateway closes the socket.
 """

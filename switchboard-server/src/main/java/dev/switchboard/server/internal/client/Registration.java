@@ -15,6 +15,7 @@ import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
 import dev.switchboard.server.internal.metrics.FunctionRole;
 import dev.switchboard.server.internal.session.ReliableSession;
+import dev.switchboard.server.internal.tracing.Tracing;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -33,6 +34,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -55,6 +59,7 @@ final class Registration {
     private final ClientServices services;
     private final String sourceIp;
     private final Instant connectedAt = Instant.now();
+    private final @Nullable Span span;
 
     Registration(
             ChannelHandlerContext ctx,
@@ -68,6 +73,14 @@ final class Registration {
         this.connectionId = connectionId;
         this.services = services;
         this.sourceIp = ClientAddress.of(ctx.channel());
+        this.span = Tracing.ENABLED
+                ? Tracing.startContinuing(
+                                "switchboard.handshake",
+                                SpanKind.SERVER,
+                                request.headers().get(Tracing.TRACEPARENT))
+                        .setAttribute("switchboard.route", route.path())
+                        .setAttribute("switchboard.connection_id", connectionId)
+                : null;
     }
 
     void start() {
@@ -91,21 +104,25 @@ final class Registration {
                 headerParts.lines(),
                 query.values());
         long started = System.nanoTime();
-        register.invoke(route.invocation(
-                        event, route.config().registerTimeout(), ctx.channel().eventLoop()))
-                .thenAccept(result -> {
-                    RegistrationDecision decision = route.dialect().registrationDecision(result, protocols);
-                    FunctionOutcome outcome = !(decision instanceof RegistrationDecision.Accept)
-                                    && FunctionOutcome.of(result) == FunctionOutcome.OK
-                            ? FunctionOutcome.REFUSED
-                            : FunctionOutcome.of(result);
-                    route.metrics().invocation(FunctionRole.REGISTER, outcome, System.nanoTime() - started);
-                    decide(decision);
-                });
+        try (Scope traced = Tracing.enter(span)) {
+            register.invoke(route.invocation(
+                            event,
+                            route.config().registerTimeout(),
+                            ctx.channel().eventLoop()))
+                    .thenAccept(result -> {
+                        RegistrationDecision decision = route.dialect().registrationDecision(result, protocols);
+                        FunctionOutcome outcome = !(decision instanceof RegistrationDecision.Accept)
+                                        && FunctionOutcome.of(result) == FunctionOutcome.OK
+                                ? FunctionOutcome.REFUSED
+                                : FunctionOutcome.of(result);
+                        route.metrics().invocation(FunctionRole.REGISTER, outcome, System.nanoTime() - started);
+                        decide(decision);
+                    });
+        }
     }
 
     private void decide(RegistrationDecision decision) {
-        try {
+        try (Scope traced = Tracing.enter(span)) {
             if (decision instanceof RegistrationDecision.Refuse refuse) {
                 refuse(refuse);
             } else if (decision instanceof RegistrationDecision.Respond respond) {
@@ -117,6 +134,7 @@ final class Registration {
             }
         } finally {
             request.release();
+            Tracing.end(span, decision.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

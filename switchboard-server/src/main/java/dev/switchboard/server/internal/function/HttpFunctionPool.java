@@ -225,6 +225,9 @@ final class HttpFunctionPool {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, call.body.readableBytes())
                 .set(HttpHeaderNames.USER_AGENT, "switchboard")
                 .set("X-Switchboard-Request-Id", call.invocation.requestId());
+        if (call.invocation.traceparent() != null) {
+            request.headers().set("traceparent", call.invocation.traceparent());
+        }
         if (call.signature != null) {
             request.headers()
                     .set(RequestSigner.TIMESTAMP_HEADER, call.signature.timestamp())

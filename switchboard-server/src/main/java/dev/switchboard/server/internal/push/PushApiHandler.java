@@ -193,7 +193,8 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ObjectNode body = TencentPushParser.readTree(new ByteBufInputStream(request.content()));
             PushCommand command = TencentPushParser.parse(body);
             exchange.action = actionOf(command);
-            return reply(ctx, exchange, router.route(command, body));
+            return reply(
+                    ctx, exchange, router.route(command, body, request.headers().get("traceparent")));
         }
         if (path.equals("/healthz")) {
             exchange.action = "healthz";

@@ -12,11 +12,16 @@ import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.core.push.PushTarget;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.session.SessionMoves;
+import dev.switchboard.server.internal.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +64,30 @@ final class PushRouter {
         this.forwardTimeout = forwardTimeout;
         this.metrics = metrics;
         this.moves = moves;
+    }
+
+    /**
+     * {@link #route(PushCommand, ObjectNode)} in a {@code switchboard.push} span that continues
+     * {@code traceparent} (the push request's header) while tracing is on.
+     */
+    CompletionStage<PushReply> route(PushCommand command, ObjectNode body, @Nullable String traceparent) {
+        if (!Tracing.ENABLED) {
+            return route(command, body);
+        }
+        Span span = Tracing.startContinuing("switchboard.push", SpanKind.SERVER, traceparent)
+                .setAttribute(
+                        "switchboard.push.action",
+                        command.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+        String target = singleTarget(command);
+        if (target != null) {
+            span.setAttribute("switchboard.connection_id", target);
+        }
+        try (Scope traced = Tracing.enter(span)) {
+            return route(command, body).whenComplete((reply, error) -> {
+                span.setAttribute("http.response.status_code", reply == null ? 500 : reply.status());
+                span.end();
+            });
+        }
     }
 
     /** Runs {@code command} (parsed from {@code body}) here or on the nodes that hold its targets. */
@@ -145,6 +174,11 @@ final class PushRouter {
     CompletionStage<PushReply> forward(String node, ObjectNode body) {
         ObjectNode request = Json.mapper().createObjectNode();
         request.set("push", body);
+        String traceparent = Tracing.ENABLED ? Tracing.currentTraceparent() : null;
+        if (traceparent != null) {
+            // the owning node's span for this hop becomes a child of this push's span
+            request.put(Tracing.TRACEPARENT, traceparent);
+        }
         return forwardRequest(node, request);
     }
 

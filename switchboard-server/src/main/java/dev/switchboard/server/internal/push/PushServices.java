@@ -10,6 +10,10 @@ import dev.switchboard.core.dialect.tencent.TencentPushParser;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.server.internal.client.ClientServices;
+import dev.switchboard.server.internal.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,6 +51,23 @@ public final class PushServices {
      * {@code {"aws-connections": {…}}} is an {@code @connections} call for a connection here.
      */
     public ForwardReply handleForwarded(ObjectNode request) {
+        if (!Tracing.ENABLED || !request.has("push")) {
+            return answerForwarded(request);
+        }
+        Span span = Tracing.startContinuing(
+                "switchboard.push.forwarded",
+                SpanKind.SERVER,
+                request.path(Tracing.TRACEPARENT).asText(null));
+        try (Scope traced = Tracing.enter(span)) {
+            ForwardReply reply = answerForwarded(request);
+            span.setAttribute("http.response.status_code", reply.status());
+            return reply;
+        } finally {
+            span.end();
+        }
+    }
+
+    private ForwardReply answerForwarded(ObjectNode request) {
         try {
             JsonNode push = request.get("push");
             if (push instanceof ObjectNode body) {
