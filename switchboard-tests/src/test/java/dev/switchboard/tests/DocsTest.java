@@ -39,8 +39,7 @@ class DocsTest {
      * {@code --json '…'} (or {@code -d '…'}) of a curl to /push; {@code '$ID'} splices are replaced
      * before this is matched.
      */
-    private static final Pattern CURL_PUSH_BODY =
-            Pattern.compile("curl [^\\n]*?/push[^']*(?:--json|-d) '([^']*)'");
+    private static final Pattern CURL_PUSH_BODY = Pattern.compile("curl [^\\n]*?/push[^']*(?:--json|-d) '([^']*)'");
 
     private static final String SAMPLE_ID = "gw-1.AAAAAAAAAAAAAAAAAAAAAA";
 
