@@ -38,6 +38,7 @@ final class ChaosClient {
     private long ackedSeq;
     private int gaps;
     private int resumes;
+    private final List<long[]> moves = new ArrayList<>();
 
     private ChaosClient(
             String key,
@@ -197,6 +198,16 @@ final class ChaosClient {
         if (!reliable || endedAt >= 0) {
             return;
         }
+        long[] move = {System.nanoTime(), Long.MAX_VALUE};
+        moves.add(move);
+        try {
+            reattach(nodes, to);
+        } finally {
+            move[1] = System.nanoTime();
+        }
+    }
+
+    private void reattach(List<NodeProcess> nodes, int to) {
         drain();
         long dropped = droppedAt >= 0 ? droppedAt : System.nanoTime();
         droppedAt = dropped;
@@ -288,5 +299,15 @@ final class ChaosClient {
 
     synchronized int resumes() {
         return resumes;
+    }
+
+    /** True when the session was dropped, resuming or moving at some time between {@code from} and {@code to}. */
+    synchronized boolean movedDuring(long from, long to) {
+        for (long[] move : moves) {
+            if (move[0] <= to && move[1] >= from) {
+                return true;
+            }
+        }
+        return false;
     }
 }

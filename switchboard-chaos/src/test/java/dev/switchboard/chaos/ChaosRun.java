@@ -144,10 +144,8 @@ final class ChaosRun {
     /** Every anomaly, one a line, in {@code anomalies.txt} next to the nodes' logs. */
     private static void writeAnomalies(Path dir, long seed, List<Anomaly> anomalies) {
         try {
-            Path out = Path.of("target", "chaos");
-            Files.createDirectories(out);
             Files.write(
-                    out.resolve("seed-" + seed + "-anomalies.txt"),
+                    dir.resolve("anomalies.txt"),
                     anomalies.stream().map(Anomaly::toString).toList());
         } catch (IOException e) {
             log.warn("cannot write the anomalies of seed {}: {}", seed, e.toString());

@@ -44,6 +44,9 @@ final class Checker {
     private static final long CUT_OFF_SLACK =
             ChaosCluster.TTL.toNanos() + Duration.ofSeconds(5).toNanos();
 
+    /** A session that resumed this shortly before a push may still be settling on its new node. */
+    private static final long MOVE_SLACK = Duration.ofSeconds(1).toNanos();
+
     /** Heap after a full collection may end this much above its baseline (caches, loaded code paths). */
     static final long HEAP_SLACK_KIB = 16 * 1024;
     /**
@@ -141,9 +144,13 @@ final class Checker {
     }
 
     /** Open from before {@code start} to the end of the run, and never cut off from the cluster. */
-    private boolean steady(String connId, long start) {
+    private boolean steady(String connId, long start, long end) {
         ChaosClient client = clients.get(connId);
-        return client != null && client.openedAt < start && openAtEnd.contains(connId) && !cutOff(client);
+        return client != null
+                && client.openedAt < start
+                && openAtEnd.contains(connId)
+                && !cutOff(client)
+                && !(client.reliable && client.movedDuring(start - MOVE_SLACK, end));
     }
 
     private boolean cutOff(ChaosClient client) {
@@ -163,7 +170,7 @@ final class Checker {
         }
         if (push.status() == 410
                 && push.target() == Target.SINGLE
-                && steady(push.connIds().get(0), push.start())) {
+                && steady(push.connIds().get(0), push.start(), push.end())) {
             add("false gone", what + " answered 410 for a connection that was open throughout");
         }
         if (!push.isOk()) {
@@ -219,14 +226,16 @@ final class Checker {
         switch (push.target()) {
             case SINGLE, LIST -> {
                 for (String id : push.connIds()) {
-                    if (steady(id, push.start())) {
+                    if (steady(id, push.start(), push.end())) {
                         expected.add(id);
                     }
                 }
             }
             case GROUP -> {
                 for (ChaosClient client : history.clients) {
-                    if (!client.reliable && steady(client.connId, push.start()) && member(client.connId, push)) {
+                    if (!client.reliable
+                            && steady(client.connId, push.start(), push.end())
+                            && member(client.connId, push)) {
                         expected.add(client.connId);
                     }
                 }
@@ -234,7 +243,7 @@ final class Checker {
             case ALL -> {
                 // sessions may be moving between nodes, when a group or all push may miss them (documented)
                 for (ChaosClient client : history.clients) {
-                    if (!client.reliable && steady(client.connId, push.start())) {
+                    if (!client.reliable && steady(client.connId, push.start(), push.end())) {
                         expected.add(client.connId);
                     }
                 }
