@@ -17,11 +17,11 @@ import java.util.List;
  */
 final class ChaosCluster implements AutoCloseable {
     static final int NODES = 3;
-    static final Duration HEARTBEAT = Duration.ofMillis(250);
-    static final Duration TTL = Duration.ofMillis(1000);
-    static final Duration FORWARD_TIMEOUT = Duration.ofMillis(1000);
+    static final Duration HEARTBEAT = Duration.ofMillis(500);
+    static final Duration TTL = Duration.ofMillis(2000);
+    static final Duration FORWARD_TIMEOUT = Duration.ofMillis(1500);
     static final Duration RESUME_WINDOW = Duration.ofMillis(3000);
-    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     final ChaosRedis redis;
     final List<FaultProxy> links = new ArrayList<>();
@@ -35,11 +35,16 @@ final class ChaosCluster implements AutoCloseable {
             nodes.add(new NodeProcess("n" + (i + 1), freePort(), freePort(), link.port(), functions, dir));
         }
         nodes.forEach(NodeProcess::start);
-        for (NodeProcess node : nodes) {
-            if (!node.awaitReady(START_TIMEOUT)) {
-                throw new IllegalStateException(
-                        node.id() + " not ready within " + START_TIMEOUT + ":\n" + node.logText());
+        try {
+            for (NodeProcess node : nodes) {
+                if (!node.awaitReady(START_TIMEOUT)) {
+                    throw new IllegalStateException(
+                            node.id() + " not ready within " + START_TIMEOUT + ":\n" + node.logText());
+                }
             }
+        } catch (RuntimeException e) {
+            close(); // nothing started here outlives a failed start
+            throw e;
         }
     }
 
