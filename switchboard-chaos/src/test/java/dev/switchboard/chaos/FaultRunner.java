@@ -45,6 +45,9 @@ final class FaultRunner implements AutoCloseable {
                 return;
             }
             Pause.sleep(Duration.ofNanos(origin + fault.at().toNanos() - System.nanoTime()));
+            if (!running) {
+                return; // the run ended while this lane waited: a fault now would fall outside it
+            }
             long start = System.nanoTime();
             log.info("fault {}", fault);
             inject(fault);
