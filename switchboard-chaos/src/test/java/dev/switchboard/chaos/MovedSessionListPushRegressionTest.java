@@ -40,7 +40,7 @@ class MovedSessionListPushRegressionTest {
                     "{\"websocket\":{\"action\":\"data send\",\"secConnectionIDs\":[\"" + session.connId
                             + "\"],\"dataType\":\"text\",\"data\":\"P1.0.1\"}}");
 
-            assertThat(answer.path("failures").toString()).isEqualTo("[]");
+            assertThat(answer.path("failures").toString()).as(answer.toString()).isEqualTo("[]");
             assertThat(answer.path("delivered").asInt()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 session.drain();
@@ -55,6 +55,7 @@ class MovedSessionListPushRegressionTest {
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(via.pushUri("/push"))
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -230,6 +230,7 @@ final class Workload implements AutoCloseable {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(via.pushUri("/push"))
+                            .header("Content-Type", "application/json")
                             .timeout(PUSH_TIMEOUT)
                             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                             .build(),
