@@ -12,9 +12,12 @@ import dev.switchboard.testkit.StubFunctionServer.StubResponse;
  */
 final class ChaosFunctions implements AutoCloseable {
     private final StubFunctionServer server = StubFunctionServer.start().countOnly();
+    private volatile History history;
 
-    ChaosFunctions(History history) {
+    ChaosFunctions(History first) {
+        this.history = first;
         server.on("/register", event -> {
+            History history = this.history; // one run's history throughout the call
             String key = event.at("/queryString/c").asText("");
             if (!key.isEmpty()) {
                 history.connIdByKey.put(key, connId(event));
@@ -32,12 +35,12 @@ final class ChaosFunctions implements AutoCloseable {
             return StubResponse.json(body);
         });
         server.on("/transfer", event -> {
-            history.transfers.add(new History.Transfer(
+            this.history.transfers.add(new History.Transfer(
                     connId(event), event.at("/websocket/data").asText(), System.nanoTime()));
             return StubResponse.ok();
         });
         server.on("/cleanup", event -> {
-            history.cleanups.add(new History.Cleanup(
+            this.history.cleanups.add(new History.Cleanup(
                     connId(event),
                     event.at("/requestContext/requestId").asText(),
                     event.path("closedBy").asText(),
@@ -49,6 +52,11 @@ final class ChaosFunctions implements AutoCloseable {
 
     private static String connId(JsonNode event) {
         return event.at("/websocket/secConnectionID").asText();
+    }
+
+    /** Records the calls from now on in {@code history}: the next run on the same cluster. */
+    void recordIn(History history) {
+        this.history = history;
     }
 
     /** The base URL the nodes' routes call. */

@@ -65,16 +65,43 @@ final class ChaosRun {
 
     /**
      * Runs {@code seed}'s schedule for {@code duration}; the nodes' configs and logs, Redis's log
-     * and {@code anomalies.txt} stay in {@code target/chaos/seed-<seed>/}.
+     * and {@code anomalies-<seed>.txt} stay in {@code target/chaos/seed-<seed>/}.
      */
     static Result run(long seed, Duration duration) {
         return run(FaultSchedule.generate(seed, duration));
     }
 
     static Result run(FaultSchedule schedule) {
-        long seed = schedule.seed();
-        Duration duration = schedule.duration();
-        Path dir = Path.of("target", "chaos", "seed-" + seed).toAbsolutePath();
+        Path dir = freshDir("seed-" + schedule.seed());
+        History history = new History();
+        try (ChaosFunctions functions = new ChaosFunctions(history);
+                ChaosCluster cluster = new ChaosCluster(dir, functions.url())) {
+            return run(schedule, cluster, history, dir);
+        }
+    }
+
+    /**
+     * Runs each schedule after the other on one cluster, started once: each run starts and ends
+     * with every node ready and every client closed and cleaned up, and has its own history, so
+     * the checker reads each run alone. The logs stay in {@code target/chaos/shared/}.
+     */
+    static List<Result> runOnOneCluster(List<FaultSchedule> schedules) {
+        Path dir = freshDir("shared");
+        History first = new History();
+        List<Result> results = new ArrayList<>();
+        try (ChaosFunctions functions = new ChaosFunctions(first);
+                ChaosCluster cluster = new ChaosCluster(dir, functions.url())) {
+            for (FaultSchedule schedule : schedules) {
+                History history = results.isEmpty() ? first : new History();
+                functions.recordIn(history);
+                results.add(run(schedule, cluster, history, dir));
+            }
+        }
+        return results;
+    }
+
+    private static Path freshDir(String name) {
+        Path dir = Path.of("target", "chaos", name).toAbsolutePath();
         try {
             if (Files.exists(dir)) {
                 try (var old = Files.walk(dir)) {
@@ -86,67 +113,66 @@ final class ChaosRun {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        System.out.println(schedule.describe());
-        log.info("{}", schedule.describe());
-        History history = new History();
-        try (ChaosFunctions functions = new ChaosFunctions(history);
-                ChaosCluster cluster = new ChaosCluster(dir, functions.url())) {
-            List<Resources> baseline = resources(cluster);
-            Workload workload = new Workload(cluster, history, seed);
-            FaultRunner faults = new FaultRunner(cluster, history);
-            workload.start();
-            faults.start(schedule);
-            Pause.sleep(duration);
-            faults.close();
-            workload.close();
-
-            awaitHealthy(cluster);
-            Set<String> openAtEnd = new HashSet<>();
-            for (ChaosClient client : history.clients) {
-                if (!client.ended() && !client.dropped()) {
-                    openAtEnd.add(client.connId);
-                }
-            }
-            for (ChaosClient client : history.clients) {
-                client.close();
-            }
-            awaitCleanups(history);
-            List<Resources> end = resources(cluster);
-
-            Checker checker = new Checker(history, openAtEnd)
-                    .checkHistory()
-                    .checkRedis(cluster.redis)
-                    .checkResources(baseline, end);
-            log.info("resources at the start {} and at the end {}", baseline, end);
-            Map<Kind, Integer> byKind = new EnumMap<>(Kind.class);
-            history.faults.forEach(f -> byKind.merge(f.kind(), 1, Integer::sum));
-            long frames =
-                    history.clients.stream().mapToLong(c -> c.frames().size()).sum();
-            int honest =
-                    (int) history.pushes.stream().filter(p -> p.status() == 503).count();
-            Result result = new Result(
-                    seed,
-                    history.operations.get(),
-                    history.faults.size(),
-                    byKind,
-                    history.pushes.size(),
-                    frames,
-                    honest,
-                    checker.cutOffCleanups(),
-                    checker.anomalies());
-            System.out.println(result.summary());
-            log.info("{}", result.summary());
-            writeAnomalies(dir, seed, checker.anomalies());
-            return result;
-        }
+        return dir;
     }
 
-    /** Every anomaly, one a line, in {@code anomalies.txt} next to the nodes' logs. */
-    private static void writeAnomalies(Path dir, long seed, List<Anomaly> anomalies) {
+    private static Result run(FaultSchedule schedule, ChaosCluster cluster, History history, Path dir) {
+        long seed = schedule.seed();
+        Duration duration = schedule.duration();
+        System.out.println(schedule.describe());
+        log.info("{}", schedule.describe());
+        List<Resources> baseline = resources(cluster);
+        Workload workload = new Workload(cluster, history, seed);
+        FaultRunner faults = new FaultRunner(cluster, history);
+        workload.start();
+        faults.start(schedule);
+        Pause.sleep(duration);
+        faults.close();
+        workload.close();
+
+        awaitHealthy(cluster);
+        Set<String> openAtEnd = new HashSet<>();
+        for (ChaosClient client : history.clients) {
+            if (!client.ended() && !client.dropped()) {
+                openAtEnd.add(client.connId);
+            }
+        }
+        for (ChaosClient client : history.clients) {
+            client.close();
+        }
+        awaitCleanups(history);
+        List<Resources> end = resources(cluster);
+
+        Checker checker = new Checker(history, openAtEnd)
+                .checkHistory()
+                .checkRedis(cluster.redis)
+                .checkResources(baseline, end);
+        log.info("resources at the start {} and at the end {}", baseline, end);
+        Map<Kind, Integer> byKind = new EnumMap<>(Kind.class);
+        history.faults.forEach(f -> byKind.merge(f.kind(), 1, Integer::sum));
+        long frames = history.clients.stream().mapToLong(c -> c.frames().size()).sum();
+        int honest =
+                (int) history.pushes.stream().filter(p -> p.status() == 503).count();
+        Result result = new Result(
+                seed,
+                history.operations.get(),
+                history.faults.size(),
+                byKind,
+                history.pushes.size(),
+                frames,
+                honest,
+                checker.cutOffCleanups(),
+                checker.anomalies());
+        System.out.println(result.summary());
+        log.info("{}", result.summary());
+        writeAnomalies(dir.resolve("anomalies-" + seed + ".txt"), seed, checker.anomalies());
+        return result;
+    }
+
+    /** Every anomaly, one a line, in {@code anomalies-<seed>.txt} next to the nodes' logs. */
+    private static void writeAnomalies(Path file, long seed, List<Anomaly> anomalies) {
         try {
-            Files.write(
-                    dir.resolve("anomalies.txt"),
-                    anomalies.stream().map(Anomaly::toString).toList());
+            Files.write(file, anomalies.stream().map(Anomaly::toString).toList());
         } catch (IOException e) {
             log.warn("cannot write the anomalies of seed {}: {}", seed, e.toString());
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.chaos.ChaosRun.Result;
 import dev.switchboard.chaos.FaultSchedule.Kind;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,10 +21,8 @@ class ChaosSuiteTest {
 
     @Test
     void threeNodesUnderRandomFaultsKeepEveryPromise() {
-        List<Result> results = new ArrayList<>();
-        for (long seed : SEEDS) {
-            results.add(ChaosRun.run(seed, EACH));
-        }
+        List<Result> results = ChaosRun.runOnOneCluster(
+                SEEDS.stream().map(seed -> FaultSchedule.generate(seed, EACH)).toList());
         Set<Kind> kinds = EnumSet.noneOf(Kind.class);
         results.forEach(r -> kinds.addAll(r.faultsByKind().keySet()));
         String report = String.join("\n", results.stream().map(Result::summary).toList());
