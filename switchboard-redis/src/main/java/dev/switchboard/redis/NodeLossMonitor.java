@@ -5,6 +5,7 @@ import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.config.ClusterConfig;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -109,6 +110,11 @@ final class NodeLossMonitor {
         if (!"OK".equals(acquired)) {
             return; // another survivor has it
         }
+        if (heartbeats(redis, node)) {
+            // it restarted between the check and the lock: its new run's connections are live
+            redis.del(RedisKeys.takeover(node));
+            return;
+        }
         takingOver.add(node);
         log.warn("cluster: node {} stopped heartbeating; cleaning up its connections", node);
         redis.smembers(RedisKeys.nodeConnections(node)).whenComplete((ids, error) -> {
@@ -129,6 +135,60 @@ final class NodeLossMonitor {
                 release(redis, node, null);
             });
         });
+    }
+
+    private static boolean heartbeats(RedisClusterAsyncCommands<String, String> redis, String node) {
+        try {
+            return redis.exists(RedisKeys.node(node)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS) > 0;
+        } catch (Exception e) {
+            return true; // cannot tell: not lost
+        }
+    }
+
+    /**
+     * Cleans up the connections a previous run of this node left in Redis (it was killed before a
+     * survivor took it over), holding this node's takeover lock so no survivor cleans them up
+     * twice; waits while a survivor's takeover of the previous run is under way. Runs before this
+     * node opens its listeners, so every connection listed under its id is from a previous run.
+     *
+     * @return how many connections were cleaned up
+     * @throws Exception when Redis fails or the lock is not free within {@code timeout}
+     */
+    int reclaimPreviousRun(ClusterMember self, RedisClusterAsyncCommands<String, String> redis, Duration timeout)
+            throws Exception {
+        String node = self.nodeId();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!"OK"
+                .equals(redis.set(
+                                RedisKeys.takeover(node),
+                                node,
+                                SetArgs.Builder.nx().px(lockMillis()))
+                        .get(WAIT_MILLIS, TimeUnit.MILLISECONDS))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a takeover of this node's previous run is still under way");
+            }
+            Thread.sleep(100); // a survivor holds the lock while it cleans up; no event tells its end
+        }
+        try {
+            Set<String> live = new HashSet<>();
+            self.liveConnections()
+                    .forEach(membership -> live.add(membership.record().id()));
+            Set<String> ids = new HashSet<>(
+                    redis.smembers(RedisKeys.nodeConnections(node)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+            ids.removeAll(live);
+            List<CompletableFuture<Void>> cleanups = new ArrayList<>();
+            for (String id : ids) {
+                cleanups.add(cleanUp(redis, self, node, id));
+            }
+            CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ids.isEmpty()) {
+                log.warn("cluster: {} connections of this node's previous run cleaned up", ids.size());
+            }
+            return ids.size();
+        } finally {
+            redis.del(RedisKeys.takeover(node));
+        }
     }
 
     private CompletableFuture<Void> cleanUp(

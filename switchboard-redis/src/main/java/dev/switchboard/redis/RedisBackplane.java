@@ -151,6 +151,7 @@ public final class RedisBackplane implements ClusterBackplane {
         try {
             if (!registered.isDone()) {
                 forwarder.subscribed().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                state.lossMonitor().reclaimPreviousRun(state.self(), link.commands(), config.startupTimeout());
             }
             int count = state.registrations().resync(state.self(), RESYNC_TIMEOUT);
             connectedSinceNanos = System.nanoTime();

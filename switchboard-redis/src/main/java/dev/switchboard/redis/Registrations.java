@@ -25,6 +25,10 @@ final class Registrations {
     private final String node;
     private final Queue<Consumer<RedisClusterAsyncCommands<String, String>>> removedDuringResync =
             new ConcurrentLinkedQueue<>();
+    /** Records of connections that ended while Redis was unreachable; a connection id never comes back. */
+    private final Queue<Consumer<RedisClusterAsyncCommands<String, String>>> closedWhileUnreachable =
+            new ConcurrentLinkedQueue<>();
+
     private volatile boolean writable;
     private volatile boolean resyncing;
 
@@ -45,7 +49,14 @@ final class Registrations {
     }
 
     void closed(String id, String route, Set<String> groups) {
-        remove(redis -> removeRecord(redis, id, route, node, groups));
+        Consumer<RedisClusterAsyncCommands<String, String>> removal =
+                redis -> removeRecord(redis, id, route, node, groups);
+        if (!writable) {
+            // Redis may still hold the record: the next resync removes it, or a takeover would
+            // send this connection a second cleanup
+            closedWhileUnreachable.add(removal);
+        }
+        remove(removal);
     }
 
     void movedAway(String id) {
@@ -100,6 +111,11 @@ final class Registrations {
             }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            for (var removal = closedWhileUnreachable.poll();
+                    removal != null;
+                    removal = closedWhileUnreachable.poll()) {
+                removal.accept(redis);
+            }
             return count;
         } finally {
             resyncing = false;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.cluster.ClusterBackplane;
+import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.core.push.PushCommand;
@@ -18,6 +19,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -216,14 +218,48 @@ final class PushRouter {
         });
     }
 
+    /**
+     * Sends a list push to the nodes that hold its ids. A reliable session keeps its id when it
+     * resumes on another node, so an id held neither here nor moved from here goes where its
+     * cluster record says; without a record (or without Redis) to the node its id names.
+     */
     private CompletionStage<PushReply> splitByNode(PushTarget.Connections many, ObjectNode body) {
-        Map<String, List<String>> byNode = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
         for (String id : new LinkedHashSet<>(many.ids())) {
             if (!many.exclude().contains(id)) {
-                byNode.computeIfAbsent(ConnectionId.nodeOf(id).orElse(nodeId), n -> new ArrayList<>())
-                        .add(id);
+                ids.add(id);
             }
         }
+        List<String> elsewhere = ids.stream()
+                .filter(id -> !local.holds(id) && moves.movedTo(id).isEmpty())
+                .toList();
+        CompletionStage<List<ConnectionRecord>> records =
+                elsewhere.isEmpty() ? CompletableFuture.completedFuture(List.of()) : backplane.records(elsewhere);
+        return records.handle((found, error) -> {
+                    Map<String, String> recorded = new HashMap<>();
+                    if (error == null) {
+                        found.forEach(record -> recorded.put(record.id(), record.node()));
+                    }
+                    Map<String, List<String>> byNode = new LinkedHashMap<>();
+                    for (String id : ids) {
+                        byNode.computeIfAbsent(ownerOf(id, recorded), n -> new ArrayList<>())
+                                .add(id);
+                    }
+                    return byNode;
+                })
+                .thenCompose(byNode -> sendParts(byNode, body));
+    }
+
+    private String ownerOf(String id, Map<String, String> recorded) {
+        if (local.holds(id)) {
+            return nodeId;
+        }
+        return moves.movedTo(id)
+                .or(() -> Optional.ofNullable(recorded.get(id)))
+                .orElseGet(() -> ConnectionId.nodeOf(id).orElse(nodeId));
+    }
+
+    private CompletionStage<PushReply> sendParts(Map<String, List<String>> byNode, ObjectNode body) {
         Map<String, CompletionStage<PushReply>> parts = new LinkedHashMap<>();
         byNode.forEach((node, ids) -> {
             ObjectNode part = body.deepCopy();
