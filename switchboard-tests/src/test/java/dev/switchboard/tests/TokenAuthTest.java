@@ -196,7 +196,8 @@ class TokenAuthTest {
         socket.abort();
 
         assertThat(socket.getSubprotocol()).isEmpty();
-        assertThat(functions.received("/transfer").get(0).get("userId").asText()).isEqualTo("bob");
+        assertThat(functions.received("/transfer").get(0).get("userId").asText())
+                .isEqualTo("bob");
     }
 
     @Test
