@@ -267,6 +267,26 @@ class TokenAuthTest {
     }
 
     @Test
+    void aRefusedTokenInTheQueryIsLoggedOnceWithoutTheToken() {
+        gateway = TestGateway.start(route(hs256().build()).build());
+        String expired = hs256Token(claims("frank")
+                .expirationTime(Date.from(Instant.now().minusSeconds(120)))
+                .build());
+
+        try (LogCapture log = LogCapture.attach()) {
+            WsClient.Refused refused =
+                    WsClient.to(gateway.ws("/chat?token=" + expired)).refused();
+
+            assertThat(refused.status()).isEqualTo(401);
+            await().atMost(WAIT).until(() -> log.has("refused", "invalid token"));
+            assertThat(log.lines())
+                    .filteredOn(line -> line.contains("invalid token"))
+                    .hasSize(1);
+            assertThat(log.lines()).noneMatch(line -> line.contains(expired));
+        }
+    }
+
+    @Test
     void aConnectionClosesWith4401WhenItsTokenExpires() {
         gateway = TestGateway.start(
                 route(hs256().clockSkew(Duration.ZERO).build()).build());

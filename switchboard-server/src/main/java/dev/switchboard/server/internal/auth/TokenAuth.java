@@ -20,6 +20,7 @@ import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.push.GroupNames;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.text.ParseException;
 import java.time.Duration;
@@ -137,6 +138,8 @@ public final class TokenAuth {
                         then.accept(token);
                     } else {
                         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                        // the refusal is logged with the request's URI: a token in the query stays out of the log
+                        request.setUri(new QueryStringDecoder(request.uri()).rawPath());
                         refuse.accept(
                                 cause instanceof SwitchboardException refusal
                                         ? refusal
