@@ -18,6 +18,10 @@ public enum ErrorCode {
     UNAUTHORIZED(401, 4010),
     /** A resume token that is not the session's current one: wrong, or spent by an earlier resume. */
     RESUME_TOKEN_REFUSED(401, 4011),
+    /** A route with token auth got no token, or one that is malformed, badly signed, expired or not meant for it. */
+    TOKEN_INVALID(401, 4012),
+    /** A route with token auth got a token longer than its {@code auth.max-token-bytes}. */
+    TOKEN_TOO_LARGE(401, 4013),
     /** The registration function refused the connection. */
     REFUSED(403, 4030),
     /** The registration function attached a context larger than {@code limits.max-context-bytes}. */

@@ -15,6 +15,7 @@ import dev.switchboard.core.function.FunctionTarget;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.server.internal.Transport;
+import dev.switchboard.server.internal.auth.TokenAuth;
 import dev.switchboard.server.internal.client.ClientChannelInitializer;
 import dev.switchboard.server.internal.client.ClientServices;
 import dev.switchboard.server.internal.client.ConnectionLimiter;
@@ -445,7 +446,8 @@ public final class Gateway implements AutoCloseable {
                                 routeKeyFunctions,
                                 route.connectionLimits(config.limits()),
                                 new RouteCapacity(route.maxConnections()),
-                                metrics.route(route.path())));
+                                metrics.route(route.path()),
+                                route.auth() == null ? null : TokenAuth.of(route.auth())));
             }
             return Map.copyOf(routes);
         }

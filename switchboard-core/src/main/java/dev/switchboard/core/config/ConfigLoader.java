@@ -197,6 +197,38 @@ public final class ConfigLoader {
         return breaker;
     }
 
+    private static AuthConfig readAuth(ConfigNode node) {
+        String jwksUrl = node.optionalString("jwks-url");
+        Duration ms = Duration.ofMillis(1);
+        AuthConfig.Builder auth = AuthConfig.builder()
+                .algorithms(node.strings("algorithms"))
+                .secret(node.optionalString("secret"))
+                .publicKeys(node.strings("public-keys"))
+                .jwksTimeout(node.duration("jwks-timeout", AuthConfig.DEFAULT_JWKS_TIMEOUT, ms))
+                .jwksCacheTtl(node.duration("jwks-cache-ttl", AuthConfig.DEFAULT_JWKS_CACHE_TTL, ms))
+                .jwksRefreshMinInterval(node.duration(
+                        "jwks-refresh-min-interval", AuthConfig.DEFAULT_JWKS_REFRESH_MIN_INTERVAL, Duration.ZERO))
+                .queryParameter(node.string("query-parameter", AuthConfig.DEFAULT_QUERY_PARAMETER))
+                .authorizationHeader(node.bool("authorization-header", true))
+                .subprotocolPrefix(node.string("subprotocol-prefix", ""))
+                .issuer(node.optionalString("issuer"))
+                .audience(node.optionalString("audience"))
+                .clockSkew(node.duration("clock-skew", AuthConfig.DEFAULT_CLOCK_SKEW, Duration.ZERO))
+                .maxTokenBytes(node.integer("max-token-bytes", AuthConfig.DEFAULT_MAX_TOKEN_BYTES, 1, 65_536))
+                .userIdClaim(node.string("user-id-claim", AuthConfig.DEFAULT_USER_ID_CLAIM))
+                .contextClaim(node.optionalString("context-claim"))
+                .groupsClaim(node.optionalString("groups-claim"));
+        if (jwksUrl != null) {
+            try {
+                auth.jwksUrl(java.net.URI.create(jwksUrl));
+            } catch (IllegalArgumentException e) {
+                throw node.error("jwks-url", jwksUrl + " (expected: a URL)");
+            }
+        }
+        node.finish();
+        return auth.build();
+    }
+
     private static AwsCredential readAwsCredential(ConfigNode node) {
         String id = node.optionalString("access-key-id");
         String secret = node.optionalString("secret-access-key");
@@ -309,6 +341,7 @@ public final class ConfigLoader {
                 .domainName(node.optionalString("domain-name"))
                 .signingSecret(node.optionalString("signing-secret"));
         node.object("circuit-breaker").ifPresent(breaker -> route.circuitBreaker(readCircuitBreaker(breaker)));
+        node.object("auth").ifPresent(auth -> route.auth(readAuth(auth)));
         readRouteLimits(node, route);
         readReliable(node, route);
         boolean aws = RouteConfig.AWS.equals(dialect);

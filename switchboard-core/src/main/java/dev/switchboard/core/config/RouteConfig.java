@@ -49,7 +49,8 @@ public record RouteConfig(
         @Nullable Duration maxLifetime,
         @Nullable String signingSecret,
         CircuitBreakerConfig circuitBreaker,
-        @Nullable Integer maxConnections) {
+        @Nullable Integer maxConnections,
+        @Nullable AuthConfig auth) {
 
     /** The Tencent Cloud API Gateway dialect. */
     public static final String TENCENT = "tencent";
@@ -134,7 +135,8 @@ public record RouteConfig(
                 .maxLifetime(maxLifetime)
                 .signingSecret(signingSecret)
                 .circuitBreaker(circuitBreaker)
-                .maxConnections(maxConnections);
+                .maxConnections(maxConnections)
+                .auth(auth);
     }
 
     /** Builds {@link RouteConfig}. */
@@ -151,6 +153,7 @@ public record RouteConfig(
         private Duration cleanupTimeout = DEFAULT_CLEANUP_TIMEOUT;
         private String transferAction = DEFAULT_TRANSFER_ACTION;
         private List<String> subprotocols = List.of();
+        private @Nullable AuthConfig auth;
         private boolean permessageDeflate;
         private @Nullable ReliableConfig reliable;
         private @Nullable OnTransferError onTransferError;
@@ -387,6 +390,15 @@ public record RouteConfig(
             return this;
         }
 
+        /**
+         * Token auth for this route's handshakes (default none): a handshake without a valid
+         * token is refused with HTTP 401 before any function runs.
+         */
+        public Builder auth(@Nullable AuthConfig value) {
+            this.auth = value;
+            return this;
+        }
+
         public RouteConfig build() {
             boolean aws = AWS.equals(dialect);
             return new RouteConfig(
@@ -418,7 +430,8 @@ public record RouteConfig(
                     maxLifetime,
                     signingSecret,
                     circuitBreaker,
-                    maxConnections);
+                    maxConnections,
+                    auth);
         }
     }
 }

@@ -15,12 +15,24 @@ public sealed interface RegistrationDecision {
      * @param permessageDeflate whether the function allows {@code permessage-deflate}
      * @param context the connection's context, stored and added to its later events
      * @param groups groups to join on accept
+     * @param userId the connection's user, from the answer's top-level {@code userId}, or null
      */
     record Accept(
             @Nullable String subprotocol,
             boolean permessageDeflate,
             @Nullable ObjectNode context,
-            List<String> groups) implements RegistrationDecision {
+            List<String> groups,
+            @Nullable String userId)
+            implements RegistrationDecision {
+        /** Accept without naming a user. */
+        public Accept(
+                @Nullable String subprotocol,
+                boolean permessageDeflate,
+                @Nullable ObjectNode context,
+                List<String> groups) {
+            this(subprotocol, permessageDeflate, context, groups, null);
+        }
+
         /** Accept with nothing chosen. */
         public static Accept plain() {
             return new Accept(null, false, null, List.of());

@@ -1,5 +1,6 @@
 package dev.switchboard.core.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param userAgent the client's {@code User-Agent}, when it sent one and the caller knows it
  * @param connectedAt when the connection was opened (for a connect event: when its handshake
  *     started), when the caller knows it
+ * @param userId the connection's user, from a verified token or the registration answer, if any
+ * @param claims the verified token's claims; only on a connect event of a route with token auth
  */
 public record RequestContext(
         String serviceId,
@@ -23,10 +26,24 @@ public record RequestContext(
         String sourceIp,
         String requestId,
         @Nullable String userAgent,
-        @Nullable Instant connectedAt) {
+        @Nullable Instant connectedAt,
+        @Nullable String userId,
+        @Nullable ObjectNode claims) {
+
+    /** A request context without a user. */
+    public RequestContext(
+            String serviceId,
+            String stage,
+            String path,
+            String sourceIp,
+            String requestId,
+            @Nullable String userAgent,
+            @Nullable Instant connectedAt) {
+        this(serviceId, stage, path, sourceIp, requestId, userAgent, connectedAt, null, null);
+    }
 
     /** A request context without the client's user agent and connection time. */
     public RequestContext(String serviceId, String stage, String path, String sourceIp, String requestId) {
-        this(serviceId, stage, path, sourceIp, requestId, null, null);
+        this(serviceId, stage, path, sourceIp, requestId, null, null, null, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.core.dialect.aws;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.switchboard.core.dialect.Base64Text;
 import dev.switchboard.core.function.EventWriter;
+import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.CloseEvent;
 import dev.switchboard.core.model.ConnectEvent;
@@ -93,10 +94,32 @@ final class AwsEventWriter implements EventWriter {
             g.writeStringField("userAgent", context.userAgent());
         }
         g.writeEndObject();
+        writeAuthorizer(context, g);
         g.writeStringField("requestId", context.requestId());
         g.writeStringField("domainName", domainName.get());
         g.writeStringField("connectionId", event.connectionId());
         g.writeStringField("apiId", apiId);
+    }
+
+    /**
+     * {@code authorizer} as an authorized API Gateway request has it: the user as
+     * {@code principalId} and, on {@code $connect}, the verified token's claims as {@code jwt.claims}.
+     */
+    private static void writeAuthorizer(RequestContext context, JsonGenerator g) throws IOException {
+        if (context.userId() == null && context.claims() == null) {
+            return;
+        }
+        g.writeObjectFieldStart("authorizer");
+        if (context.userId() != null) {
+            g.writeStringField("principalId", context.userId());
+        }
+        if (context.claims() != null) {
+            g.writeObjectFieldStart("jwt");
+            g.writeFieldName("claims");
+            Json.mapper().writeTree(g, context.claims());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
     private static void writeBody(Message message, JsonGenerator g) throws IOException {

@@ -101,11 +101,17 @@ public final class TencentDialect implements Dialect {
                 }
             }
         }
+        JsonNode userId = body.get("userId");
+        if (userId != null && !userId.isNull() && (!userId.isTextual() || !validUserId(userId.asText()))) {
+            return failed(
+                    "registration response's userId is not a string of 1 to " + MAX_USER_ID_LENGTH + " characters");
+        }
         return new RegistrationDecision.Accept(
                 subprotocol.isEmpty() ? null : subprotocol,
                 deflate,
                 context instanceof ObjectNode object ? object : null,
-                List.copyOf(groups));
+                List.copyOf(groups),
+                userId == null || userId.isNull() ? null : userId.asText());
     }
 
     @Override
@@ -122,6 +128,13 @@ public final class TencentDialect implements Dialect {
         } catch (IllegalArgumentException e) {
             return new TransferOutcome.Delivered(null, e.getMessage());
         }
+    }
+
+    /** The longest user id a registration answer may set. */
+    public static final int MAX_USER_ID_LENGTH = 256;
+
+    private static boolean validUserId(String userId) {
+        return !userId.isEmpty() && userId.length() <= MAX_USER_ID_LENGTH;
     }
 
     private static RegistrationDecision.Refuse failed(String logReason) {

@@ -38,7 +38,19 @@ final class TencentEventWriter implements EventWriter {
         } else if (event instanceof CloseEvent close) {
             writeClose(close, g);
         }
+        writeUser(event.requestContext(), g);
         g.writeEndObject();
+    }
+
+    /** The connection's user ({@code userId}) and, on a connect event, the token's {@code claims}. */
+    private static void writeUser(RequestContext context, JsonGenerator g) throws IOException {
+        if (context.userId() != null) {
+            g.writeStringField("userId", context.userId());
+        }
+        if (context.claims() != null) {
+            g.writeFieldName("claims");
+            Json.mapper().writeTree(g, context.claims());
+        }
     }
 
     private static void writeConnect(ConnectEvent event, JsonGenerator g) throws IOException {

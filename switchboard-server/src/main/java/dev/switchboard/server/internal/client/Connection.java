@@ -93,6 +93,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
     private volatile boolean compressed;
+    private volatile @Nullable String userId;
     private double messageTokens;
     private long lastTokenNanos;
 
@@ -159,7 +160,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
 
     /** A request context for a new invocation about this connection. */
     RequestContext requestContext() {
-        return route.requestContext(sourceIp, userAgent, Instant.ofEpochMilli(connectedAtMillis));
+        return route.requestContext(sourceIp, userAgent, Instant.ofEpochMilli(connectedAtMillis), userId, null);
     }
 
     @Override
@@ -197,7 +198,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
                 List.copyOf(sortedGroups),
                 messagesIn,
                 messagesOut.sum(),
-                outbound == null ? 0 : outbound.totalPendingWriteBytes());
+                outbound == null ? 0 : outbound.totalPendingWriteBytes(),
+                userId);
     }
 
     @Nullable
@@ -363,6 +365,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     }
 
     /** Marks the connection as compressing (permessage-deflate): it cannot take shared frames. */
+    /** Names the connection's user; set before it opens. */
+    void userId(@Nullable String value) {
+        this.userId = value;
+    }
+
     void compressed(boolean value) {
         this.compressed = value;
     }

@@ -6,6 +6,7 @@ import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.server.StaticContent;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.RequestUris;
+import dev.switchboard.server.internal.auth.TokenAuth;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.lifecycle.RouteCapacity;
 import io.netty.buffer.Unpooled;
@@ -120,7 +121,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 new ResumeHandshake(ctx, request, route, resume, services).start();
                 return;
             }
-            new Registration(ctx, request, route, ConnectionId.generate(services.nodeId()), services).start();
+            String id = ConnectionId.generate(services.nodeId());
+            TokenAuth.verifyThen(
+                    route.auth(),
+                    request,
+                    ctx.executor(),
+                    refusal -> refuse(ctx, request, path, refusal),
+                    token -> new Registration(ctx, request, route, id, token, services).start());
         } catch (SwitchboardException e) {
             refuse(ctx, request, path, e);
         }

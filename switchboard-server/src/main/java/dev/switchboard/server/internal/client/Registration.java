@@ -11,6 +11,8 @@ import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
 import dev.switchboard.server.internal.JsonResponses;
+import dev.switchboard.server.internal.auth.TokenAuth;
+import dev.switchboard.server.internal.auth.VerifiedToken;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
 import dev.switchboard.server.internal.metrics.FunctionRole;
@@ -58,6 +60,7 @@ final class Registration {
     private final String connectionId;
     private final ClientServices services;
     private final String sourceIp;
+    private final @Nullable VerifiedToken token;
     private final Instant connectedAt = Instant.now();
     private final @Nullable Span span;
 
@@ -66,7 +69,9 @@ final class Registration {
             FullHttpRequest request,
             Route route,
             String connectionId,
+            @Nullable VerifiedToken token,
             ClientServices services) {
+        this.token = token;
         this.ctx = ctx;
         this.request = request;
         this.route = route;
@@ -86,7 +91,8 @@ final class Registration {
     void start() {
         FunctionInvoker register = route.register();
         if (register == null) {
-            decide(new RegistrationDecision.Accept(null, route.config().permessageDeflate(), null, List.of()));
+            decide(TokenAuth.withToken(
+                    new RegistrationDecision.Accept(null, route.config().permessageDeflate(), null, List.of()), token));
             return;
         }
         HttpHeaders headers = request.headers();
@@ -94,7 +100,12 @@ final class Registration {
         ConnectEventParts.Headers headerParts = ConnectEventParts.headers(headers);
         ConnectEventParts.Query query = ConnectEventParts.query(request.uri());
         ConnectEvent event = new ConnectEvent(
-                route.requestContext(sourceIp, headers.get(HttpHeaderNames.USER_AGENT), connectedAt),
+                route.requestContext(
+                        sourceIp,
+                        headers.get(HttpHeaderNames.USER_AGENT),
+                        connectedAt,
+                        token == null ? null : token.userId(),
+                        token == null ? null : token.claims()),
                 connectionId,
                 headerParts.joined(),
                 query.first(),
@@ -116,7 +127,10 @@ final class Registration {
                                 ? FunctionOutcome.REFUSED
                                 : FunctionOutcome.of(result);
                         route.metrics().invocation(FunctionRole.REGISTER, outcome, System.nanoTime() - started);
-                        decide(decision);
+                        decide(
+                                decision instanceof RegistrationDecision.Accept accept
+                                        ? TokenAuth.withToken(accept, token)
+                                        : decision);
                     });
         }
     }
@@ -221,6 +235,8 @@ final class Registration {
         // client that it is connected must never get 410. Frames pushed meanwhile queue behind
         // the 101 on this channel.
         connection.compressed(deflate != null);
+        connection.userId(accept.userId());
+        TokenAuth.closeOnExpiry(token, channel, connection::close);
         connection.open();
         route.metrics().connectAccepted();
         for (String group : accept.groups()) {
@@ -305,7 +321,11 @@ final class Registration {
 
     private @Nullable String subprotocolsToOffer(RegistrationDecision.Accept accept) {
         if (route.register() != null) {
-            return accept.subprotocol();
+            return route.auth() != null
+                            && accept.subprotocol() != null
+                            && route.auth().isTokenEntry(accept.subprotocol())
+                    ? null
+                    : accept.subprotocol();
         }
         List<String> configured = route.config().subprotocols();
         return configured.isEmpty() ? null : String.join(",", configured);

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param messagesIn messages received from the client
  * @param messagesOut messages sent to the client
  * @param bufferedBytes bytes queued for the client and not yet written to its socket
+ * @param userId the connection's user, from a verified token or the registration answer, if any
  */
 public record ConnectionInfo(
         String id,
@@ -33,4 +34,5 @@ public record ConnectionInfo(
         List<String> groups,
         long messagesIn,
         long messagesOut,
-        long bufferedBytes) {}
+        long bufferedBytes,
+        @Nullable String userId) {}

@@ -1,5 +1,6 @@
 package dev.switchboard.server.internal.lifecycle;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.config.ConnectionLimits;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.dialect.Dialect;
@@ -8,6 +9,7 @@ import dev.switchboard.core.function.Invocation;
 import dev.switchboard.core.model.FunctionEvent;
 import dev.switchboard.core.model.MessageEvent;
 import dev.switchboard.core.model.RequestContext;
+import dev.switchboard.server.internal.auth.TokenAuth;
 import dev.switchboard.server.internal.metrics.RouteMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param transfer the default message function (route key {@code $default})
  * @param routeKeyFunctions the message functions of other route keys (AWS dialect)
+ * @param auth the route's token auth, or null when it has none
  */
 public record Route(
         RouteConfig config,
@@ -32,7 +35,8 @@ public record Route(
         Map<String, FunctionInvoker> routeKeyFunctions,
         ConnectionLimits limits,
         RouteCapacity capacity,
-        RouteMetrics metrics) {
+        RouteMetrics metrics,
+        @Nullable TokenAuth auth) {
 
     /**
      * The function that takes messages of {@code routeKey}, and the key it is known by: its own,
@@ -66,8 +70,26 @@ public record Route(
 
     /** A request context for a new invocation about a connection of which more is known. */
     public RequestContext requestContext(String sourceIp, @Nullable String userAgent, @Nullable Instant connectedAt) {
+        return requestContext(sourceIp, userAgent, connectedAt, null, null);
+    }
+
+    /** A request context that names the connection's user and, for a connect event, its token's claims. */
+    public RequestContext requestContext(
+            String sourceIp,
+            @Nullable String userAgent,
+            @Nullable Instant connectedAt,
+            @Nullable String userId,
+            @Nullable ObjectNode claims) {
         return new RequestContext(
-                config.serviceId(), config.stage(), config.path(), sourceIp, RequestIds.next(), userAgent, connectedAt);
+                config.serviceId(),
+                config.stage(),
+                config.path(),
+                sourceIp,
+                RequestIds.next(),
+                userAgent,
+                connectedAt,
+                userId,
+                claims);
     }
 
     /** An invocation of {@code event} in this route's dialect, delivered on {@code loop}. */

@@ -16,6 +16,7 @@ final class ConnectionJson {
         node.put("remoteAddress", info.remoteAddress());
         node.put("userAgent", info.userAgent());
         node.put("subprotocol", info.subprotocol());
+        node.put("userId", info.userId());
         node.put("connectedAt", info.connectedAt().toString());
         node.put("lastActiveAt", info.lastActiveAt().toString());
         node.set(
