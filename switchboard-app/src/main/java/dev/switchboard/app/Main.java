@@ -1,7 +1,5 @@
 package dev.switchboard.app;
 
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,11 +24,6 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The exit status after an {@link Error} on any thread (EX_SOFTWARE of sysexits.h). */
-    static final int FATAL_EXIT_STATUS = 70;
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-
     public static void main(String[] args) {
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         System.exit(commandLine().execute(args));
@@ -45,10 +38,7 @@ public final class Main implements Callable<Integer> {
      */
     private static void uncaught(Thread thread, Throwable error) {
         if (error instanceof Error) {
-            System.err.println(
-                    LocalTime.now().format(TIME) + " FATAL " + thread.getName() + " - " + error + "; exiting");
-            System.err.flush();
-            Runtime.getRuntime().halt(FATAL_EXIT_STATUS);
+            FatalError.exit(thread.getName(), error);
         }
         System.err.print("Exception in thread \"" + thread.getName() + "\" ");
         error.printStackTrace();
