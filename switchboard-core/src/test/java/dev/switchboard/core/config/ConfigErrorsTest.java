@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigErrorsTest {
     /** The keys a route may have, as the unknown-key error lists them. */
-    private static final String ROUTE_KEYS = "api-id, binary-frames, circuit-breaker, dialect, domain-name,"
+    private static final String ROUTE_KEYS = "api-id, auth, binary-frames, circuit-breaker, dialect, domain-name,"
             + " functions, idle-timeout, max-connections, max-frame-bytes, max-in-flight, max-lifetime,"
             + " max-message-bytes, on-transfer-error, path, permessage-deflate, replay-buffer, resume-window,"
             + " route-keys, route-response, route-selection-expression, service-id, signing-secret, stage,"
@@ -96,8 +96,8 @@ class ConfigErrorsTest {
         void pushKeyTypo() {
             assertRejected(
                     ROUTE + "push: {tokn: abc}\n",
-                    "push.tokn: unknown key (expected one of: aws-credentials, listen, max-body-bytes, push-token, tls,"
-                            + " token)");
+                    "push.tokn: unknown key (expected one of: allowed-hosts, allowed-origins, aws-credentials,"
+                            + " idle-timeout, listen, max-body-bytes, push-token, request-timeout, tls, token)");
         }
 
         @Test
