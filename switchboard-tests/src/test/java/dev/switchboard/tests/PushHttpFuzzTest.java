@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.PushConfig;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.Units;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.TestGateway;
@@ -16,13 +17,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomGenerator;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
@@ -111,6 +116,30 @@ class PushHttpFuzzTest {
     @Property(tries = 600, seed = "20261208")
     void randomRequestsWithATokenGetDocumentedAnswers(@ForAll("requests") FuzzRequest request) throws IOException {
         check(guarded, request);
+    }
+
+    /**
+     * The long run, by command: {@code -Dpush-fuzz.duration=10m -Dpush-fuzz.seed=N} (see
+     * RELIABILITY.md). Requests come from the same generator, alternating between the two
+     * gateways, from a {@link Random} seeded with {@code N}, so the same seed replays the same
+     * requests. Without {@code push-fuzz.duration} it is skipped: the two properties above are
+     * the CI run.
+     */
+    @Example
+    void longRunByCommand() throws IOException {
+        String duration = System.getProperty("push-fuzz.duration", "");
+        Assume.that(!duration.isBlank());
+        long seed = Long.getLong("push-fuzz.seed", System.nanoTime());
+        System.out.println("push fuzz long run: seed " + seed + ", " + duration);
+        long ends = System.nanoTime() + Units.duration(duration).toNanos();
+        Random random = new Random(seed);
+        RandomGenerator<FuzzRequest> generator = requests().generator(1000);
+        long sent = 0;
+        while (System.nanoTime() < ends) {
+            check(sent % 2 == 0 ? open : guarded, generator.next(random).value());
+            sent++;
+        }
+        System.out.println("push fuzz long run: seed " + seed + ", " + sent + " requests, 0 anomalies");
     }
 
     private static void check(TestGateway gateway, FuzzRequest request) throws IOException {

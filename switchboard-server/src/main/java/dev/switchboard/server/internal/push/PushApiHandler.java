@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal.push;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.cluster.ClusterBackplane;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 @Sharable
 final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final int MAX_QUOTED_PATH = 80;
+
     private static final Logger log = LoggerFactory.getLogger(PushApiHandler.class);
     private static final String CONNECTIONS = "/connections";
     private static final String GROUPS = "/groups";
@@ -253,7 +256,16 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             require(exchange, HttpMethod.GET);
             return json(ctx, admin.showGroup(decode(path.substring(GROUPS.length() + 1)), exchange.uri));
         }
-        throw new SwitchboardException(ErrorCode.NOT_FOUND, "no endpoint at " + path);
+        throw new SwitchboardException(ErrorCode.NOT_FOUND, "no endpoint at " + quotedPath(path));
+    }
+
+    /**
+     * The decoded path as a JSON string (control characters escaped), cut to
+     * {@value #MAX_QUOTED_PATH} characters: a caller's path never reaches the answer raw.
+     */
+    static String quotedPath(String path) {
+        String text = TextNode.valueOf(path).toString();
+        return text.length() > MAX_QUOTED_PATH ? text.substring(0, MAX_QUOTED_PATH) + "…" : text;
     }
 
     private static String actionOf(PushCommand command) {
