@@ -138,6 +138,7 @@ class TracingTest {
         String id = register.body().at("/websocket/secConnectionID").asText();
         HttpResponse<String> answer = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.pushPort() + "/push"))
+                        .header("Content-Type", "application/json")
                         .header("traceparent", CALLER)
                         .POST(HttpRequest.BodyPublishers.ofString(TestGateway.sendText(id, "untraced")))
                         .build(),

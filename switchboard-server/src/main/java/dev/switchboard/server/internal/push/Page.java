@@ -59,7 +59,7 @@ record Page<T>(List<T> items, @Nullable String nextCursor) {
             // reported below
         }
         throw new SwitchboardException(
-                ErrorCode.INVALID_FIELD, "limit: '" + value + "' (expected: 1 to " + MAX_LIMIT + ")");
+                ErrorCode.INVALID_FIELD, "limit: " + PeerText.quoted(value) + " (expected: 1 to " + MAX_LIMIT + ")");
     }
 
     private static String encode(String key) {
@@ -76,6 +76,7 @@ record Page<T>(List<T> items, @Nullable String nextCursor) {
             // reported below
         }
         throw new SwitchboardException(
-                ErrorCode.INVALID_FIELD, "cursor: '" + cursor + "' (expected: a nextCursor from an earlier page)");
+                ErrorCode.INVALID_FIELD,
+                "cursor: " + PeerText.quoted(cursor) + " (expected: a nextCursor from an earlier page)");
     }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.server.internal.push;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.cluster.ClusterBackplane;
@@ -38,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 @Sharable
 final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final int MAX_QUOTED_PATH = 80;
-
     private static final Logger log = LoggerFactory.getLogger(PushApiHandler.class);
     private static final String CONNECTIONS = "/connections";
     private static final String GROUPS = "/groups";
@@ -256,16 +253,7 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             require(exchange, HttpMethod.GET);
             return json(ctx, admin.showGroup(decode(path.substring(GROUPS.length() + 1)), exchange.uri));
         }
-        throw new SwitchboardException(ErrorCode.NOT_FOUND, "no endpoint at " + quotedPath(path));
-    }
-
-    /**
-     * The decoded path as a JSON string (control characters escaped), cut to
-     * {@value #MAX_QUOTED_PATH} characters: a caller's path never reaches the answer raw.
-     */
-    static String quotedPath(String path) {
-        String text = TextNode.valueOf(path).toString();
-        return text.length() > MAX_QUOTED_PATH ? text.substring(0, MAX_QUOTED_PATH) + "…" : text;
+        throw new SwitchboardException(ErrorCode.NOT_FOUND, "no endpoint at " + PeerText.quoted(path));
     }
 
     private static String actionOf(PushCommand command) {
@@ -319,7 +307,8 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (!expected.equals(exchange.request.method())) {
             throw new SwitchboardException(
                     ErrorCode.METHOD_NOT_ALLOWED,
-                    exchange.request.method() + " " + exchange.path() + " (expected: " + expected + ")");
+                    exchange.request.method() + " " + PeerText.quoted(exchange.path()) + " (expected: " + expected
+                            + ")");
         }
     }
 }

@@ -1,0 +1,19 @@
+package dev.switchboard.server.internal.push;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * A value a caller sent (a path, a query parameter, a header), made safe to put in an answer's
+ * {@code errMsg}: a JSON string, so control characters and line breaks are escaped, cut to
+ * {@value #MAX_CHARS} characters, so no caller gets its own value echoed in full.
+ */
+final class PeerText {
+    static final int MAX_CHARS = 80;
+
+    private PeerText() {}
+
+    static String quoted(String value) {
+        String text = TextNode.valueOf(value).toString();
+        return text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) + "…" : text;
+    }
+}
