@@ -1,5 +1,6 @@
 package dev.switchboard.core.push;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import java.util.regex.Pattern;
@@ -23,13 +24,15 @@ public final class GroupNames {
         if (!VALID.matcher(name).matches()) {
             throw new SwitchboardException(
                     ErrorCode.INVALID_FIELD,
-                    field + ": \"" + abbreviate(name) + "\" (expected: 1–" + MAX_LENGTH
+                    field + ": " + quoted(name) + " (expected: 1–" + MAX_LENGTH
                             + " characters of A-Z a-z 0-9 _ . : @ / -)");
         }
         return name;
     }
 
-    private static String abbreviate(String name) {
-        return name.length() > 40 ? name.substring(0, 40) + "…" : name;
+    /** The name as a JSON string (control characters escaped), cut after 40 characters. */
+    private static String quoted(String name) {
+        String cut = name.length() > 40 ? name.substring(0, 40) + "…" : name;
+        return TextNode.valueOf(cut).toString();
     }
 }
