@@ -21,6 +21,8 @@ class LoopErrorTest {
                 + Path.of("target", "test-classes").toAbsolutePath();
         Process child = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        // the jar's own logging, not this module's logback-test.xml beside the driver
+                        "-Dlogback.configurationFile=logback.xml",
                         "-cp",
                         classpath,
                         LoopErrorMain.class.getName())

@@ -225,7 +225,7 @@ final class AdminApi {
     private LiveConnection find(String id) {
         return registry.find(id)
                 .orElseThrow(() -> new SwitchboardException(
-                        ErrorCode.CONNECTION_GONE, "secConnectionID " + id + ": unknown or closed"));
+                        ErrorCode.CONNECTION_GONE, "secConnectionID " + PeerText.name(id) + ": unknown or closed"));
     }
 
     private static @Nullable String parameter(QueryStringDecoder query, String name) {

@@ -128,7 +128,8 @@ final class LocalPushes {
     }
 
     private static SwitchboardException gone(String id) {
-        return new SwitchboardException(ErrorCode.CONNECTION_GONE, "secConnectionID " + id + ": unknown or closed");
+        return new SwitchboardException(
+                ErrorCode.CONNECTION_GONE, "secConnectionID " + PeerText.name(id) + ": unknown or closed");
     }
 
     /** The answer for a push kept by a parked reliable session (HTTP 202, see {@link PushReply#ok}). */

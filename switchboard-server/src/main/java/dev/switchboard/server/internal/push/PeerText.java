@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal.push;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.regex.Pattern;
 
 /**
  * A value a caller sent (a path, a query parameter, a header), made safe to put in an answer's
@@ -10,7 +11,17 @@ import com.fasterxml.jackson.databind.node.TextNode;
 final class PeerText {
     static final int MAX_CHARS = 80;
 
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:@/-]{1," + MAX_CHARS + "}");
+
     private PeerText() {}
+
+    /**
+     * A connection id or similar name as it is when it is one ({@code [A-Za-z0-9._:@/-]}, at most
+     * {@value #MAX_CHARS} characters), so ordinary answers read as before; anything else quoted.
+     */
+    static String name(String value) {
+        return NAME.matcher(value).matches() ? value : quoted(value);
+    }
 
     static String quoted(String value) {
         String text = TextNode.valueOf(value).toString();
