@@ -113,6 +113,7 @@ final class ClusterPushScenario extends Scenario {
                         while (System.nanoTime() < end) {
                             String id = ids.get(n++ % ids.size());
                             HttpRequest request = HttpRequest.newBuilder(push)
+                                    .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString(TestGateway.sendText(id, data)))
                                     .build();
                             long started = System.nanoTime();
