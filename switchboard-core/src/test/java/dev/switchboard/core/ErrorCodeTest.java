@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ErrorCodeTest {
-    /** The push API error table of DESIGN §4. */
+    /** The push API error table of docs/events-and-push.md. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "BODY_NOT_JSON, 400, 4000",

@@ -37,7 +37,7 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Whatever body reaches {@code POST /push}, a real gateway answers it: 200, or a 4xx from the
- * error table of DESIGN §4 with {@code {"errNo", "errMsg"}}; never a 5xx, never a connection
+ * error table of docs/events-and-push.md with {@code {"errNo", "errMsg"}}; never a 5xx, never a connection
  * dropped without an answer. Between tries three live connections stand as targets (bodies name
  * them as {@code $ID0}…{@code $ID2}) so that valid and nearly valid bodies reach real
  * connections; after each property a new client is still served, and at the end every accepted
@@ -47,7 +47,7 @@ class PushApiFuzzTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** Small, so that random bodies cross it and the 413 path is fuzzed too. */
     private static final int MAX_BODY_BYTES = 4096;
-    /** The push API's error answers, status to errNo (DESIGN §4; no token and no cluster here). */
+    /** The push API's error answers, status to errNo (docs/events-and-push.md; no token and no cluster here). */
     private static final Map<Integer, Set<Integer>> ERROR_TABLE = Map.of(
             400, Set.of(4000, 4001, 4002, 4003),
             410, Set.of(4100),

@@ -19,7 +19,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the YAML config (DESIGN §8): substitutes {@code ${ENV:-default}}, maps kebab-case keys
+ * Reads the YAML config (docs/configuration.md): substitutes {@code ${ENV:-default}}, maps kebab-case keys
  * one-to-one onto the config builders, and validates. Any mistake is one {@link ConfigException}
  * line naming the key.
  */

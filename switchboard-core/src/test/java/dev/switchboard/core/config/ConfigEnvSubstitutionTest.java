@@ -101,7 +101,7 @@ class ConfigEnvSubstitutionTest {
 
     @Test
     void theDesignExampleLoadsWithoutItsVariableSet() {
-        assertThat(ConfigLoader.parse(ConfigLoaderTest.DESIGN_EXAMPLE, Map.of())
+        assertThat(ConfigLoader.parse(ConfigLoaderTest.FULL_EXAMPLE, Map.of())
                         .push()
                         .token())
                 .isNull();

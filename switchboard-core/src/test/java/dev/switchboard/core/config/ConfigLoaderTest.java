@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
-    /** The example of DESIGN §8, verbatim. */
-    static final String DESIGN_EXAMPLE = """
+    /** A full configuration using every section of docs/configuration.md. */
+    static final String FULL_EXAMPLE = """
             node-id: auto                  # auto = hostname + random suffix
             listen: 0.0.0.0:8080           # client WebSockets
             push:
@@ -52,7 +52,7 @@ class ConfigLoaderTest {
 
     @Test
     void loadsTheFullExampleOfTheDesign() {
-        GatewayConfig config = parse(DESIGN_EXAMPLE);
+        GatewayConfig config = parse(FULL_EXAMPLE);
 
         assertThat(config.nodeId()).matches(ConnectionId.NODE_ID);
         assertThat(config.listen()).isEqualTo(new HostPort("0.0.0.0", 8080));
@@ -81,7 +81,7 @@ class ConfigLoaderTest {
 
     @Test
     void designExampleTakesThePushTokenFromTheEnvironment() {
-        GatewayConfig config = ConfigLoader.parse(DESIGN_EXAMPLE, Map.of("SWITCHBOARD_PUSH_TOKEN", "s3cret"));
+        GatewayConfig config = ConfigLoader.parse(FULL_EXAMPLE, Map.of("SWITCHBOARD_PUSH_TOKEN", "s3cret"));
 
         assertThat(config.push().token()).isEqualTo("s3cret");
     }

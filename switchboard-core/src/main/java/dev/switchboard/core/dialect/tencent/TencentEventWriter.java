@@ -17,7 +17,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes events in Tencent's shapes (DESIGN §4). Every value inside {@code websocket} is a string;
+ * Writes events in Tencent's shapes (docs/events-and-push.md). Every value inside {@code websocket} is a string;
  * Switchboard's extensions ({@code context}, {@code closeCode}, …) sit at the top level.
  */
 final class TencentEventWriter implements EventWriter {

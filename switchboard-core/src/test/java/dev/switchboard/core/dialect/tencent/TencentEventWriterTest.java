@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The JSON events functions receive, checked against the field names of DESIGN §4. */
+/** The JSON events functions receive, checked against the field names in docs/events-and-push.md. */
 class TencentEventWriterTest {
     private static final RequestContext REQUEST =
             new RequestContext("service-local", "release", "/chat", "203.0.113.9", "req-6a1f");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code POST /push} bodies and the error table of DESIGN §4. */
+/** {@code POST /push} bodies and the error table of docs/events-and-push.md. */
 class TencentPushParserTest {
     private static final String ID = "gw-1.AbCdEfGhIjKlMnOpQrStUv";
 
