@@ -11,9 +11,12 @@ import dev.switchboard.core.json.Json;
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.WsClient;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +108,92 @@ class LimitsTest {
                 .until(() -> functions.received("/transfer").stream()
                         .anyMatch(e -> e.at("/websocket/data").asText().equals("hello")));
         assertThat(calm.isOpen()).isTrue();
+    }
+
+    /** More than 50 pings a second (bursts of 50) is a flood, whether or not the pongs are read. */
+    @Test
+    void aClientPingingFasterThanFiftyASecondIsClosedWith1008PingFlood() throws Exception {
+        start(LimitsConfig.builder());
+        try (RawWebSocket client = RawWebSocket.open(gateway.ws("/chat").getPort(), "/chat")) {
+            ByteArrayOutputStream pings = new ByteArrayOutputStream();
+            for (int i = 0; i < 80; i++) {
+                pings.writeBytes(RawWebSocket.frame(RawWebSocket.PING, RawWebSocket.utf8("ping " + i)));
+            }
+            client.write(pings.toByteArray());
+
+            int pongs = 0;
+            RawWebSocket.Frame frame;
+            while ((frame = client.readFrame()).opcode() == RawWebSocket.PONG) {
+                assertThat(frame.text()).isEqualTo("ping " + pongs);
+                pongs++;
+            }
+
+            // the burst, plus what the bucket refilled while the gateway read it
+            assertThat(pongs).isBetween(50, 60);
+            assertThat(frame.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(frame.closeCode()).isEqualTo(1008);
+        }
+        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
+        assertThat(functions.received("/cleanup").get(0).get("closeReason").asText())
+                .isEqualTo("ping flood");
+    }
+
+    /** A client pinging well within the rate, for longer than one burst lasts, keeps every pong. */
+    @Test
+    void aClientPingingTwentyTimesASecondGetsEveryPongAndStaysOpen() throws Exception {
+        start(LimitsConfig.builder());
+        try (RawWebSocket client = RawWebSocket.open(gateway.ws("/chat").getPort(), "/chat")) {
+            long next = System.nanoTime();
+            for (int i = 0; i < 80; i++) {
+                client.write(RawWebSocket.frame(RawWebSocket.PING, RawWebSocket.utf8("ping " + i)));
+                RawWebSocket.Frame pong = client.readFrame();
+                assertThat(pong.opcode()).isEqualTo(RawWebSocket.PONG);
+                assertThat(pong.text()).isEqualTo("ping " + i);
+                next += Duration.ofMillis(50).toNanos();
+                LockSupport.parkNanos(next - System.nanoTime()); // the client's pace, not a wait
+            }
+            client.write(RawWebSocket.frame(RawWebSocket.TEXT, RawWebSocket.utf8("still here")));
+            await().atMost(WAIT)
+                    .until(() -> functions.received("/transfer").stream()
+                            .anyMatch(e -> e.at("/websocket/data").asText().equals("still here")));
+        }
+    }
+
+    /**
+     * Once closed for a ping flood, a client is not read any more: the pings it goes on sending
+     * stay in the kernel's buffers, bounded, instead of being read and dropped until
+     * {@code close-timeout} on an event loop other clients share. Its socket is closed at
+     * {@code close-timeout}, which ends its writes.
+     */
+    @Test
+    void aClientClosedForAPingFloodIsNotReadAfterItsCloseFrame() throws Exception {
+        Duration closeTimeout = Duration.ofSeconds(10);
+        start(LimitsConfig.builder().outboundBufferBytes(64 * 1024).closeTimeout(closeTimeout));
+        AtomicLong written = new AtomicLong();
+        try (RawWebSocket flooder = RawWebSocket.open(gateway.ws("/chat").getPort(), "/chat")) {
+            Thread writer = new Thread(() -> flooder.floodPings(written));
+            writer.setDaemon(true);
+            writer.start();
+            await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
+            RawWebSocket.Frame frame;
+            do {
+                frame = flooder.readFrame();
+            } while (frame.opcode() != RawWebSocket.CLOSE);
+            long writtenAtClose = written.get();
+
+            writer.join(closeTimeout.plus(WAIT).toMillis());
+
+            assertThat(frame.closeCode()).isEqualTo(1008);
+            assertThat(writer.isAlive())
+                    .as("the flooder's writes end when its socket is closed")
+                    .isFalse();
+            // what loopback's kernel buffers can hold (32 MiB receive, 4 MiB send at most), not
+            // the hundreds of MiB a gateway still reading would take in close-timeout
+            assertThat(written.get() - writtenAtClose).isLessThan(64L << 20);
+        }
+        JsonNode cleanup = functions.received("/cleanup").get(0);
+        assertThat(cleanup.get("closeCode").asInt()).isEqualTo(1008);
+        assertThat(cleanup.get("closeReason").asText()).isEqualTo("ping flood");
     }
 
     @Test

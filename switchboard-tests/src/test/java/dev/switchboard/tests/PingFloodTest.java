@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.WsClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -114,17 +111,17 @@ class PingFloodTest {
             while (System.nanoTime() < windowEnds) {
                 int cleanups = functions.received("/cleanup").size();
                 try (RawWebSocket flood = RawWebSocket.open(echo.getPort(), "/echo")) {
-                    Thread writer = daemon(() -> floodPings(flood));
+                    Thread writer = daemon(() -> flood.floodPings(new AtomicLong()));
                     await().atMost(WAIT)
                             .until(() -> functions.received("/cleanup").size() > cleanups);
                     if (!sampled) {
-                        // measured while the gateway holds this flooder's pongs
+                        // measured while the flooder's connection is held open, its pongs unread
                         long heap = heapAfterGc();
                         samples.add("round " + rounds + ": " + (heap >> 10) + " KiB");
                         heapPeak = Math.max(heapPeak, heap);
                         sampled = true;
                     }
-                    // what the flooder finds once it reads: the pongs that fit the budget, then 1008
+                    // what the flooder finds once it reads: the pongs it was owed, then 1008
                     RawWebSocket.Frame frame;
                     do {
                         frame = flood.readFrame();
@@ -173,10 +170,8 @@ class PingFloodTest {
             assertThat(cleanup.get("closedBy").asText()).isEqualTo("server");
         });
         assertThat(heapPeak - heapBefore).isLessThanOrEqualTo(OUTBOUND_BUFFER_BYTES + HEAP_ALLOWANCE_BYTES);
-        // The others' p99 under the flood is recorded, not asserted: on a 2-core machine it is
-        // several times the quiet windows' (RELIABILITY.md, "A client that floods pings"), short of
-        // the goal of 2x. What every other client is promised is asserted above and below: each
-        // gets every echo and none is closed.
+        // quiet and flood windows alternate, so the load of the machine weighs on both alike
+        assertThat(p99Flood).as("the other clients' echo p99 under the flood").isLessThanOrEqualTo(2 * p99Before);
         assertThat(clients).allSatisfy(client -> assertThat(client.isOpen()).isTrue());
     }
 
@@ -214,24 +209,6 @@ class PingFloodTest {
                 .redirectError(dir.resolve("stderr").toFile())
                 .start();
         return AppJar.clientUrl(dir.resolve("stdout"), WAIT);
-    }
-
-    /** Masked 125-byte pings, as fast as the socket takes them, until it fails. */
-    private static void floodPings(RawWebSocket socket) {
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        byte[] payload = new byte[125];
-        Arrays.fill(payload, (byte) 'p');
-        for (int i = 0; i < 500; i++) {
-            chunk.writeBytes(RawWebSocket.frame(RawWebSocket.PING, payload));
-        }
-        byte[] pings = chunk.toByteArray();
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                socket.write(pings);
-            }
-        } catch (UncheckedIOException closed) {
-            // the gateway closed the socket, or the test did
-        }
     }
 
     /** Sends a message every {@link #ECHO_PERIOD} and records how long its echo took. */

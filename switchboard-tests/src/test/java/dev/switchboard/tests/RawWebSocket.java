@@ -2,6 +2,7 @@ package dev.switchboard.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -16,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A WebSocket client written against RFC 6455 directly on a {@link Socket}, so a test can send
@@ -44,7 +47,7 @@ final class RawWebSocket implements AutoCloseable {
         this.socket = socket;
         socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
         socket.setTcpNoDelay(true);
-        this.in = new DataInputStream(socket.getInputStream());
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         this.out = socket.getOutputStream();
     }
 
@@ -161,6 +164,29 @@ final class RawWebSocket implements AutoCloseable {
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes masked 125-byte pings as fast as the socket takes them, counting the bytes written
+     * into {@code written}, until the write fails (the socket was closed) or the thread is
+     * interrupted.
+     */
+    void floodPings(AtomicLong written) {
+        byte[] payload = new byte[125];
+        Arrays.fill(payload, (byte) 'p');
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        for (int i = 0; i < 500; i++) {
+            chunk.writeBytes(frame(PING, payload));
+        }
+        byte[] pings = chunk.toByteArray();
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                write(pings);
+                written.addAndGet(pings.length);
+            }
+        } catch (UncheckedIOException closed) {
+            // the gateway closed the socket, or the test did
         }
     }
 

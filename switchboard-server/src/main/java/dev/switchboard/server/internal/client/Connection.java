@@ -71,6 +71,12 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
      * arrive): a few from a client that pings on a timer, thousands from one that floods.
      */
     static final int MAX_UNREAD_PONGS = 16;
+    /**
+     * Pings a client may send per second, with bursts up to as many. A keepalive pings every few
+     * seconds; a client pinging faster than this costs the event loop it shares with others more
+     * than any keepalive needs, whether or not it reads its pongs.
+     */
+    static final int PING_RATE = 50;
 
     private enum State {
         OPEN,
@@ -94,8 +100,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
     private volatile boolean compressed;
     private volatile @Nullable String userId;
-    private double messageTokens;
-    private long lastTokenNanos;
+    private final TokenBucket messageRate;
+    private final TokenBucket pingRate;
 
     private volatile State state = State.OPEN;
     private volatile long lastActiveNanos;
@@ -103,6 +109,9 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private long pingOutstandingSinceNanos = -1;
     private volatile long messagesIn;
     private @Nullable CloseCause closeCause;
+    /** Pongs written during the current read and not flushed yet. */
+    private boolean pongsToFlush;
+
     private boolean cleanupDispatched;
     /** Reading stopped because the transfer queue is full; since when, on the ticker. */
     private boolean queuePaused;
@@ -139,8 +148,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         this.connectedAtNanos = services.ticker().nanoTime();
         this.lastActiveNanos = connectedAtNanos;
         this.lastPingNanos = connectedAtNanos;
-        this.lastTokenNanos = connectedAtNanos;
-        this.messageTokens = services.limits().messageRate();
+        this.messageRate = new TokenBucket(services.limits().messageRate(), connectedAtNanos);
+        this.pingRate = new TokenBucket(PING_RATE, connectedAtNanos);
         this.pump = new TransferPump(this, route, services.limits(), channel.eventLoop());
     }
 
@@ -408,7 +417,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
             return;
         }
         long now = services.ticker().nanoTime();
-        if (!takeMessageToken(now)) {
+        if (!messageRate.take(now)) {
             closeOnLoop(MESSAGE_RATE_EXCEEDED);
             return;
         }
@@ -416,24 +425,6 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         route.metrics().messageIn(message.size());
         lastActiveNanos = now;
         pump.offer(message);
-    }
-
-    /**
-     * A token bucket of {@code limits.message-rate} per second holding at most as many: false
-     * when the client sends faster.
-     */
-    private boolean takeMessageToken(long now) {
-        int rate = services.limits().messageRate();
-        if (rate == 0) {
-            return true;
-        }
-        messageTokens = Math.min(rate, messageTokens + (now - lastTokenNanos) * rate / 1e9);
-        lastTokenNanos = now;
-        if (messageTokens < 1) {
-            return false;
-        }
-        messageTokens -= 1;
-        return true;
     }
 
     /**
@@ -447,13 +438,19 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         if (state != State.OPEN) {
             return;
         }
+        if (!pingRate.take(services.ticker().nanoTime())) {
+            closeOnLoop(PING_FLOOD);
+            return;
+        }
         if (!budgetSpent) {
             ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
             if (outbound == null || outbound.totalPendingWriteBytes() == 0) {
                 pongsUnread = 0;
             }
             pongsUnread++;
-            channel.writeAndFlush(new PongWebSocketFrame(content.retain()), channel.voidPromise());
+            // flushed once the read that brought the ping is done (flushPongs), not one by one
+            channel.write(new PongWebSocketFrame(content.retain()), channel.voidPromise());
+            pongsToFlush = true;
             return;
         }
         if (++pingsWhileSpent > MAX_UNREAD_PONGS) {
@@ -462,6 +459,17 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         }
         releaseOwedPong();
         owedPong = content.retain();
+    }
+
+    /**
+     * Flushes the pongs answered during the read that just ended: a client sending many pings
+     * at once costs one write to the socket per read, not one per ping.
+     */
+    void flushPongs() {
+        if (pongsToFlush) {
+            pongsToFlush = false;
+            channel.flush();
+        }
     }
 
     /**
@@ -496,8 +504,19 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         if (state == State.OPEN) {
             channel.config().setAutoRead(readingAllowed());
         } else if (state == State.CLOSING) {
-            channel.config().setAutoRead(!spent);
+            channel.config().setAutoRead(readingWhileClosing());
         }
+    }
+
+    /**
+     * Whether a closing socket is read, for the client's close frame: once it has read what the
+     * gateway owes it, and never after a close for abuse. A client closed for flooding pings or
+     * messages would go on flooding, and reading and dropping that traffic until
+     * {@code close-timeout} costs the event loop it shares with other clients; its socket is
+     * closed at {@code close-timeout} instead, its close frame sent and its output shut down.
+     */
+    private boolean readingWhileClosing() {
+        return !budgetSpent && closeCause != PING_FLOOD && closeCause != MESSAGE_RATE_EXCEEDED;
     }
 
     private void releaseOwedPong() {
@@ -588,8 +607,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         }
         services.metrics().disconnected(route.path(), id, cause);
         services.sweeper(channel).untrack(this);
-        // the client's close frame is read once it has read what the gateway owes it
-        channel.config().setAutoRead(!budgetSpent);
+        channel.config().setAutoRead(readingWhileClosing());
         log.atInfo()
                 .addKeyValue("conn", id)
                 .addKeyValue("route", route.path())

@@ -56,6 +56,12 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.channel().attr(Connection.KEY).get().flushPongs();
+        ctx.fireChannelReadComplete();
+    }
+
     /**
      * Netty's decoder accepts every close code from 3000 up; RFC 6455 (§7.4.2) ends the range at
      * 4999, so a larger one is a protocol error rather than a code to echo and report.
