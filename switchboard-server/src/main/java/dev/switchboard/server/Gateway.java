@@ -154,6 +154,15 @@ public final class Gateway implements AutoCloseable {
         return tls.reload();
     }
 
+    /**
+     * Runs every event loop's timer pass now and returns once each has run. The passes also run
+     * on their own every tick; with a ticker advanced by hand ({@link Builder#ticker}) this fires
+     * at once the timeouts the advance made due (handshake, idle, lifetime, ping, close).
+     */
+    public void runTimers() {
+        services.sweepers().forEach((loop, sweeper) -> loop.submit(sweeper).syncUninterruptibly());
+    }
+
     /** Open connections right now. */
     public int openConnections() {
         return services.registry().size();

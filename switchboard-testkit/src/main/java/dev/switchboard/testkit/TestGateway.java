@@ -9,6 +9,8 @@ import dev.switchboard.redis.RedisBackplane;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
 import dev.switchboard.runtimes.process.ProcessFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,11 +36,17 @@ public final class TestGateway implements AutoCloseable {
     private final JavaFunctionInvokerFactory javaFunctions;
     private final ProcessFunctionInvokerFactory processFunctions;
 
+    private final Ticker ticker;
+
     private TestGateway(
-            Gateway gateway, JavaFunctionInvokerFactory javaFunctions, ProcessFunctionInvokerFactory processFunctions) {
+            Gateway gateway,
+            JavaFunctionInvokerFactory javaFunctions,
+            ProcessFunctionInvokerFactory processFunctions,
+            Ticker ticker) {
         this.gateway = gateway;
         this.javaFunctions = javaFunctions;
         this.processFunctions = processFunctions;
+        this.ticker = ticker;
     }
 
     /** Starts a gateway with {@code routes} and default limits. */
@@ -51,6 +60,14 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts a gateway from {@code builder}, moved to loopback port 0 for clients and pushes. */
     public static TestGateway start(GatewayConfig.Builder builder) {
+        return start(builder, Ticker.systemTicker());
+    }
+
+    /**
+     * Starts a gateway from {@code builder} whose timeouts run on {@code ticker}: with a
+     * {@link MockTicker}, time moves only when the test advances it ({@link #advance}).
+     */
+    public static TestGateway start(GatewayConfig.Builder builder, Ticker ticker) {
         // single nodes are "test"; cluster nodes keep the distinct ids their test gives them
         if (builder.build().cluster() == null) {
             builder.nodeId("test");
@@ -66,8 +83,10 @@ public final class TestGateway implements AutoCloseable {
                 new ProcessFunctionInvokerFactory(config.runtimes(), pushEnvironment::join);
         Gateway gateway;
         try {
-            Gateway.Builder gatewayBuilder =
-                    Gateway.builder(config).functions(javaFunctions).functions(processFunctions);
+            Gateway.Builder gatewayBuilder = Gateway.builder(config)
+                    .ticker(ticker)
+                    .functions(javaFunctions)
+                    .functions(processFunctions);
             if (config.cluster() != null) {
                 gatewayBuilder.backplane(new RedisBackplane(config.cluster()));
             }
@@ -80,7 +99,19 @@ public final class TestGateway implements AutoCloseable {
         }
         pushEnvironment.complete(ProcessFunctionInvokerFactory.pushEnvironment(
                 gateway.pushAddress(), config.push().token()));
-        return new TestGateway(gateway, javaFunctions, processFunctions);
+        return new TestGateway(gateway, javaFunctions, processFunctions, ticker);
+    }
+
+    /**
+     * Moves the gateway's {@link MockTicker} on by {@code duration} and runs its timers, so every
+     * timeout that became due fires now, without waiting for the next tick.
+     */
+    public void advance(Duration duration) {
+        if (!(ticker instanceof MockTicker mock)) {
+            throw new IllegalStateException("the gateway runs on the system clock; start it with a MockTicker");
+        }
+        mock.advance(duration.toNanos(), TimeUnit.NANOSECONDS);
+        gateway.runTimers();
     }
 
     /** The gateway itself. */
