@@ -32,6 +32,7 @@ import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.lifecycle.RouteCapacity;
+import dev.switchboard.server.internal.lifecycle.UnfinishedConnections;
 import dev.switchboard.server.internal.metrics.CircuitMetrics;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
@@ -63,7 +64,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,7 +197,7 @@ public final class Gateway implements AutoCloseable {
             log.warn(
                     "stopped after shutdown-timeout ({}): {} connections still draining, {} cleanups undelivered",
                     timeout,
-                    services.unfinished().get(),
+                    services.unfinished().count(),
                     services.cleanup().pending());
         }
         // cleanups still undelivered keep their records: the next start invokes them again
@@ -264,11 +264,9 @@ public final class Gateway implements AutoCloseable {
 
     private boolean awaitCleanups(long deadlineNanos) {
         try {
-            while (services.unfinished().get() > 0) {
-                if (System.nanoTime() >= deadlineNanos) {
-                    return false;
-                }
-                Thread.sleep(5); // connections finish delivering queued messages on their loops
+            // connections finish handing on the messages they received, on their loops
+            if (!services.unfinished().awaitNone(deadlineNanos)) {
+                return false;
             }
             return services.cleanup().awaitIdle(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
         } catch (InterruptedException e) {
@@ -551,7 +549,7 @@ public final class Gateway implements AutoCloseable {
                     limiter,
                     java.util.Collections.unmodifiableMap(sweepers),
                     ticker,
-                    new AtomicInteger(),
+                    new UnfinishedConnections(),
                     new AtomicBoolean(),
                     staticContent,
                     metrics,

@@ -8,6 +8,7 @@ import dev.switchboard.server.internal.lifecycle.ConnectionJournal;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.lifecycle.UnfinishedConnections;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.session.SessionMoves;
 import io.netty.channel.Channel;
@@ -15,7 +16,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +41,7 @@ public record ClientServices(
         ConnectionLimiter limiter,
         Map<EventExecutor, ConnectionSweeper> sweepers,
         Ticker ticker,
-        AtomicInteger unfinished,
+        UnfinishedConnections unfinished,
         AtomicBoolean draining,
         @Nullable StaticContent staticContent,
         GatewayMetrics metrics,

@@ -233,7 +233,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     /** Makes the connection visible to pushes and timers, once the handshake is written. */
     void open() {
         channel.attr(KEY).set(this);
-        services.unfinished().incrementAndGet();
+        services.unfinished().accepted();
         route.metrics().opened();
         services.registry().add(this);
         if (services.backplane() != null) {
@@ -353,7 +353,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         services.registry().remove(this);
         services.groups().leaveAll(this);
         services.sweeper(channel).untrack(this);
-        services.unfinished().decrementAndGet();
+        services.unfinished().finished();
         route.metrics().movedAway();
         pump.stop(false);
         if (services.backplane() != null) {
@@ -731,7 +731,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
             return;
         }
         cleanupDispatched = true;
-        services.unfinished().decrementAndGet();
+        services.unfinished().finished();
         services.cleanup()
                 .dispatch(route, requestContext(), id, context, closeCause, channel.eventLoop())
                 .whenComplete((ignored, error) -> services.journal().finished(id));
