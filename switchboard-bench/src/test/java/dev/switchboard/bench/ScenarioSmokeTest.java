@@ -65,10 +65,17 @@ class ScenarioSmokeTest {
     }
 
     @Test
-    void echoHttpComparesGatewayWithDirectCallsAtMaxAndHalfRate() throws IOException {
+    void echoHttpComparesGatewayWithTheRawBridgeAndDirectCallsAtMaxAndHalfRate() throws IOException {
         JsonNode report = run("echo-http", "--connections", "10");
-        assertVerifiedTraffic(report, 4);
-        assertThat(report.path("ratios")).hasSize(2);
+        assertVerifiedTraffic(report, 5); // direct, bridge and gateway at max; direct and gateway at half
+        assertThat(report.path("ratios")).hasSize(3);
+        for (JsonNode run : report.path("runs")) {
+            if (!run.path("server").asText().equals("stub-direct")) {
+                assertThat(run.path("serverCpuMicrosPerOp").asDouble())
+                        .as("server CPU per message of %s", run.path("name").asText())
+                        .isPositive();
+            }
+        }
     }
 
     @Test

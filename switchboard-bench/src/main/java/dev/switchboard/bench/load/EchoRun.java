@@ -17,7 +17,7 @@ public final class EchoRun {
 
     /** Runs {@code spec} against {@code uri} and reports it as {@code name} / {@code server}. */
     public static RunResult run(String name, String server, URI uri, LoadSpec spec) throws InterruptedException {
-        Measurement measurement = new Measurement();
+        Measurement measurement = new Measurement(spec.serverPid());
         long period = spec.periodNanos();
         WsEchoSession[] sessions = new WsEchoSession[spec.connections()];
         try (WsLoadClient client = new WsLoadClient(uri, spec.threads(), spec.sourceAddresses())) {

@@ -29,7 +29,7 @@ public final class FanoutRun implements WsListener {
     private static final long DRAIN_MILLIS = 10_000;
     private static final long ROUND_TIMEOUT_SECONDS = 30;
 
-    private final Measurement measurement = new Measurement();
+    private final Measurement measurement;
     private final Map<Long, Round> rounds = new ConcurrentHashMap<>();
     private final Semaphore permits;
     private final int members;
@@ -54,8 +54,9 @@ public final class FanoutRun implements WsListener {
         }
     }
 
-    private FanoutRun(int members, int roundsInFlight) {
+    private FanoutRun(int members, int roundsInFlight, long serverPid) {
         this.members = members;
+        this.measurement = new Measurement(serverPid);
         this.permits = new Semaphore(roundsInFlight);
     }
 
@@ -66,7 +67,8 @@ public final class FanoutRun implements WsListener {
     public static RunResult run(
             String name, String server, URI ws, URI push, String group, LoadSpec spec, int roundsInFlight)
             throws InterruptedException {
-        return new FanoutRun(spec.connections(), roundsInFlight).execute(name, server, ws, push, group, spec);
+        return new FanoutRun(spec.connections(), roundsInFlight, spec.serverPid())
+                .execute(name, server, ws, push, group, spec);
     }
 
     private RunResult execute(String name, String server, URI ws, URI push, String group, LoadSpec spec)

@@ -29,7 +29,7 @@ public final class HttpEchoRun {
 
     /** Runs {@code spec} against the function at {@code uri} (e.g. {@code http://127.0.0.1:9000/transfer}). */
     public static RunResult run(String name, String server, URI uri, LoadSpec spec) throws InterruptedException {
-        Measurement measurement = new Measurement();
+        Measurement measurement = new Measurement(spec.serverPid());
         long period = spec.periodNanos();
         String host = uri.getHost() + ":" + uri.getPort();
         SourceAddresses sources = new SourceAddresses(spec.sourceAddresses());

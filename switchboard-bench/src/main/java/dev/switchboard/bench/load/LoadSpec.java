@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param threads the load generator's event loops
  * @param sourceAddresses loopback source addresses to spread connections over (0: no bind)
  * @param maxPendingConnects handshakes in flight at once while connecting
+ * @param serverPid the process under test, whose CPU time per operation the run reports (0: none)
  */
 public record LoadSpec(
         int connections,
@@ -23,24 +24,55 @@ public record LoadSpec(
         double rate,
         int threads,
         int sourceAddresses,
-        int maxPendingConnects) {
+        int maxPendingConnects,
+        long serverPid) {
 
     /** The same run at {@code newRate} messages/s. */
     public LoadSpec withRate(double newRate) {
         return new LoadSpec(
-                connections, payloadBytes, warmup, duration, newRate, threads, sourceAddresses, maxPendingConnects);
+                connections,
+                payloadBytes,
+                warmup,
+                duration,
+                newRate,
+                threads,
+                sourceAddresses,
+                maxPendingConnects,
+                serverPid);
     }
 
     /** The same run with {@code newPayloadBytes}. */
     public LoadSpec withPayload(int newPayloadBytes) {
         return new LoadSpec(
-                connections, newPayloadBytes, warmup, duration, rate, threads, sourceAddresses, maxPendingConnects);
+                connections,
+                newPayloadBytes,
+                warmup,
+                duration,
+                rate,
+                threads,
+                sourceAddresses,
+                maxPendingConnects,
+                serverPid);
     }
 
     /** The same run's warm-up alone: traffic for {@link #warmup}, with no measurement window after it. */
     public LoadSpec warmupOnly() {
         return new LoadSpec(
-                connections, payloadBytes, warmup, Duration.ZERO, rate, threads, sourceAddresses, maxPendingConnects);
+                connections,
+                payloadBytes,
+                warmup,
+                Duration.ZERO,
+                rate,
+                threads,
+                sourceAddresses,
+                maxPendingConnects,
+                serverPid);
+    }
+
+    /** The same run against the process {@code pid}, whose CPU time per operation is reported. */
+    public LoadSpec against(long pid) {
+        return new LoadSpec(
+                connections, payloadBytes, warmup, duration, rate, threads, sourceAddresses, maxPendingConnects, pid);
     }
 
     /** Each connection's period between messages at {@link #rate}, or 0 for closed loop. */

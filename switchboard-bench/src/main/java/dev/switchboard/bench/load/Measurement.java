@@ -20,8 +20,16 @@ public final class Measurement {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean measuring;
     private volatile boolean sending = true;
+    private final long serverPid;
     private long openedNanos;
     private long closedNanos;
+    private long cpuAtOpen = -1;
+    private long cpuAtClose = -1;
+
+    /** A measurement that also reads the CPU time of {@code serverPid} over its window (0: none). */
+    public Measurement(long serverPid) {
+        this.serverPid = serverPid;
+    }
 
     /** Opens the measurement window: from now on completions count. */
     public void open() {
@@ -29,6 +37,7 @@ public final class Measurement {
         operations.reset();
         mismatched.reset();
         openedNanos = System.nanoTime();
+        cpuAtOpen = ProcessCpu.micros(serverPid);
         measuring = true;
     }
 
@@ -37,6 +46,7 @@ public final class Measurement {
         measuring = false;
         sending = false;
         closedNanos = System.nanoTime();
+        cpuAtClose = ProcessCpu.micros(serverPid);
     }
 
     /** True while senders may start operations. */
@@ -90,6 +100,14 @@ public final class Measurement {
         return inFlight.get() <= 0;
     }
 
+    /** The server's CPU microseconds per counted operation in the window; NaN when not measured. */
+    private double cpuMicrosPerOperation(long count) {
+        if (cpuAtOpen < 0 || cpuAtClose < 0 || count == 0) {
+            return Double.NaN;
+        }
+        return Math.round((cpuAtClose - cpuAtOpen) * 100.0 / count) / 100.0;
+    }
+
     /** The figures of the closed window. */
     public RunResult result(String name, String server, int connections, int payloadBytes, double targetRate) {
         Histogram histogram = latency.getIntervalHistogram();
@@ -106,6 +124,7 @@ public final class Measurement {
                 Math.round(count / seconds * 10) / 10.0,
                 mismatched.sum(),
                 errors.sum(),
-                Latency.of(histogram));
+                Latency.of(histogram),
+                cpuMicrosPerOperation(count));
     }
 }

@@ -33,8 +33,8 @@ public final class ReportWriter {
                 .append("\n\n");
         if (!report.runs().isEmpty()) {
             md.append("| run | server | conns | payload B | offered/s | window s | verified ops | ops/s"
-                    + " | p50 ms | p99 ms | p99.9 ms | max ms | mismatched | errors |\n");
-            md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                    + " | server CPU µs/op | p50 ms | p99 ms | p99.9 ms | max ms | mismatched | errors |\n");
+            md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (RunResult run : report.runs()) {
                 Latency l = run.latency();
                 md.append(row(
@@ -46,6 +46,7 @@ public final class ReportWriter {
                         run.seconds(),
                         run.operations(),
                         fmt(run.perSecond()),
+                        Double.isNaN(run.serverCpuMicrosPerOp()) ? "" : fmt(run.serverCpuMicrosPerOp()),
                         l.p50(),
                         l.p99(),
                         l.p999(),

@@ -15,6 +15,8 @@ package dev.switchboard.bench.report;
  * @param mismatched answers that did not match what was sent (never counted as operations)
  * @param errors failed connects, failed requests, closed connections
  * @param latency latency of the counted operations
+ * @param serverCpuMicrosPerOp CPU time (user + system) the server under test used in the window,
+ *     in microseconds per counted operation; NaN when not measured
  */
 public record RunResult(
         String name,
@@ -27,4 +29,5 @@ public record RunResult(
         double perSecond,
         long mismatched,
         long errors,
-        Latency latency) {}
+        Latency latency,
+        double serverCpuMicrosPerOp) {}

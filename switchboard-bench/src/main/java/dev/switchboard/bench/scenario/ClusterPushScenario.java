@@ -152,6 +152,7 @@ final class ClusterPushScenario extends Scenario {
                 ok.get() / seconds,
                 0,
                 errors.get(),
-                Latency.of(histogram));
+                Latency.of(histogram),
+                Double.NaN);
     }
 }

@@ -62,7 +62,8 @@ final class CommonOptions {
                 0,
                 clientThreads,
                 sources,
-                maxPending);
+                maxPending,
+                0);
     }
 
     /** A report for {@code scenario} with these options recorded. */

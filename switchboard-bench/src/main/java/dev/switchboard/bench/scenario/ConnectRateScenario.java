@@ -1,6 +1,7 @@
 package dev.switchboard.bench.scenario;
 
 import dev.switchboard.bench.load.ConnectResult;
+import dev.switchboard.bench.load.ProcessCpu;
 import dev.switchboard.bench.load.WsListener;
 import dev.switchboard.bench.load.WsLoadClient;
 import dev.switchboard.bench.report.Latency;
@@ -75,22 +76,26 @@ final class ConnectRateScenario extends Scenario {
         long handshakes = 0;
         double seconds = 0;
         long failed = 0;
+        long cpuMicros = 0;
         Latency last = null;
         try (WsLoadClient client = new WsLoadClient(uri, options.clientThreads, options.sources)) {
             for (int round = 0; round <= rounds; round++) {
                 log(name + ", round " + round + (round == 0 ? " (warm-up)" : ""));
+                long cpuBefore = ProcessCpu.micros(process.pid());
                 ConnectResult result = client.connect(
                         round * connections,
                         connections,
                         options.maxPending,
                         Duration.ofSeconds(120),
                         i -> WsListener.IDLE);
+                long cpuAfter = ProcessCpu.micros(process.pid());
                 WsLoadClient.closeAll(result.open(), Duration.ofSeconds(60));
                 awaitClosed(process);
                 if (round == 0) {
                     continue;
                 }
                 handshakes += result.open().size();
+                cpuMicros += cpuAfter - cpuBefore;
                 seconds += result.seconds();
                 failed += result.failed();
                 last = result.handshakes();
@@ -112,7 +117,8 @@ final class ConnectRateScenario extends Scenario {
                 seconds == 0 ? 0 : Math.round(handshakes / seconds * 10) / 10.0,
                 0,
                 failed,
-                last == null ? Latency.of(new org.HdrHistogram.Histogram(3)) : last);
+                last == null ? Latency.of(new org.HdrHistogram.Histogram(3)) : last,
+                handshakes == 0 ? Double.NaN : Math.round(cpuMicros * 100.0 / handshakes) / 100.0);
         report.runs().add(run);
         return run;
     }

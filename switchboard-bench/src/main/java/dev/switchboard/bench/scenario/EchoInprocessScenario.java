@@ -42,7 +42,8 @@ final class EchoInprocessScenario extends Scenario {
             for (int i = 0; i < raw.length; i++) {
                 LoadSpec spec = options.spec(connections, options.payloads.get(i));
                 log("raw Netty echo, " + spec.payloadBytes() + " B");
-                raw[i] = EchoRun.run("raw Netty echo", "raw-netty", Servers.ws(server, false), spec);
+                raw[i] = EchoRun.run(
+                        "raw Netty echo", "raw-netty", Servers.ws(server, false), spec.against(server.pid()));
             }
         }
         RunResult[] gateway = new RunResult[raw.length];
@@ -50,7 +51,8 @@ final class EchoInprocessScenario extends Scenario {
             for (int i = 0; i < raw.length; i++) {
                 LoadSpec spec = options.spec(connections, options.payloads.get(i));
                 log("gateway in-process echo, " + spec.payloadBytes() + " B");
-                gateway[i] = EchoRun.run("gateway, in-process Echo", "gateway", Servers.ws(server, true), spec);
+                gateway[i] = EchoRun.run(
+                        "gateway, in-process Echo", "gateway", Servers.ws(server, true), spec.against(server.pid()));
             }
         }
         for (int i = 0; i < raw.length; i++) {

@@ -34,7 +34,10 @@ final class EchoPushScenario extends Scenario {
                 log("gateway HTTP transfer, echo through the push API, " + payload + " B");
                 report.runs()
                         .add(EchoRun.run(
-                                "gateway, HTTP transfer + push API", "gateway", Servers.ws(gateway, true), spec));
+                                "gateway, HTTP transfer + push API",
+                                "gateway",
+                                Servers.ws(gateway, true),
+                                spec.against(gateway.pid())));
             }
         }
         report.notes()

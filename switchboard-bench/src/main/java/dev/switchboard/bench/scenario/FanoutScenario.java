@@ -65,7 +65,7 @@ final class FanoutScenario extends Scenario {
                         Servers.ws(server, true),
                         push,
                         BenchFunctions.GROUP,
-                        spec,
+                        spec.against(server.pid()),
                         roundsInFlight);
                 ConnectRateScenario.awaitClosed(server);
             }
@@ -98,6 +98,12 @@ final class FanoutScenario extends Scenario {
     /** A run against the raw Netty server's broadcast. */
     private RunResult broadcast(String name, ChildJvm server, URI push, LoadSpec spec) throws InterruptedException {
         return FanoutRun.run(
-                name, "raw-netty", Servers.ws(server, false), push, BenchFunctions.GROUP, spec, roundsInFlight);
+                name,
+                "raw-netty",
+                Servers.ws(server, false),
+                push,
+                BenchFunctions.GROUP,
+                spec.against(server.pid()),
+                roundsInFlight);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.bench.scenario;
 
 import dev.switchboard.bench.server.GatewayMain;
 import dev.switchboard.bench.server.RawEchoServer;
+import dev.switchboard.bench.server.RawHttpBridgeServer;
 import dev.switchboard.bench.server.StubFunctionServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -42,6 +43,16 @@ final class Servers {
                 options.serverJvmOptions(),
                 RawEchoServer.class,
                 List.of("--threads", String.valueOf(options.serverThreads)),
+                logs());
+    }
+
+    /** The raw Netty WebSocket-to-HTTP bridge, calling {@code functionUrl} for each message. */
+    ChildJvm rawBridge(String functionUrl) throws IOException, InterruptedException {
+        return ChildJvm.start(
+                scenario + "-raw-bridge",
+                options.serverJvmOptions(),
+                RawHttpBridgeServer.class,
+                List.of("--threads", String.valueOf(options.serverThreads), "--function", functionUrl),
                 logs());
     }
 

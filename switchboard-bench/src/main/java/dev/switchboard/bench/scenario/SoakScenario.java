@@ -127,7 +127,8 @@ final class SoakScenario extends Scenario {
                                 counters.echoes.get() / seconds,
                                 0,
                                 counters.errors.get(),
-                                Latency.of(echo)));
+                                Latency.of(echo),
+                                Double.NaN));
                 report.notes()
                         .add(String.format(
                                 "Connections accepted %d; cleanups %d; open after the run %d.",

@@ -128,7 +128,8 @@ final class StateDirScenario extends Scenario {
                 tally.seconds == 0 ? 0 : Math.round(tally.handshakes / tally.seconds * 10) / 10.0,
                 0,
                 tally.failed,
-                tally.last);
+                tally.last,
+                Double.NaN);
         report.runs().add(run);
         return run;
     }

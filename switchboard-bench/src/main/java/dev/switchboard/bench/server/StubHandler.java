@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
-/** The stub function's three endpoints; see {@link StubFunctionServer}. */
+/**
+ * The stub function's endpoints: register, transfer and cleanup as the gateway calls them, and
+ * {@code /echo} for the raw bridge; see {@link StubFunctionServer}.
+ */
 @Sharable
 final class StubHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String OK = "{\"errNo\":0,\"errMsg\":\"ok\"}";
@@ -52,6 +55,9 @@ final class StubHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, keepAlive, HttpResponseStatus.OK, utf8(ctx, OK));
         } else if (uri.endsWith("/transfer")) {
             transfer(ctx, keepAlive, request.content());
+        } else if (uri.endsWith("/echo")) {
+            // the raw bridge's function: the body back as it came
+            respond(ctx, keepAlive, HttpResponseStatus.OK, request.content().retain());
         } else {
             respond(
                     ctx,
