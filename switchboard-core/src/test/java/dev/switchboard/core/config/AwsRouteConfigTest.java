@@ -41,15 +41,15 @@ class AwsRouteConfigTest {
                               $disconnect: http://127.0.0.1:9000/disconnect
                               chat/send: http://127.0.0.1:9000/send
                         """).routes().get(0);
-        assertThat(route.isAws()).isTrue();
+        AwsDialectConfig aws = (AwsDialectConfig) route.dialect();
         assertThat(route.register()).isEqualTo(FunctionTarget.parse("http://127.0.0.1:9000/connect"));
         assertThat(route.transfer()).isEqualTo(FunctionTarget.parse("http://127.0.0.1:9000/default"));
         assertThat(route.cleanup()).isEqualTo(FunctionTarget.parse("http://127.0.0.1:9000/disconnect"));
-        assertThat(route.routeKeys())
+        assertThat(aws.routeKeys())
                 .containsExactly(Map.entry("chat/send", FunctionTarget.parse("http://127.0.0.1:9000/send")));
-        assertThat(route.routeResponse()).isTrue();
-        assertThat(route.apiId()).isEqualTo("abc123");
-        assertThat(route.domainName()).isEqualTo("ws.example.com");
+        assertThat(aws.routeResponse()).isTrue();
+        assertThat(aws.apiId()).isEqualTo("abc123");
+        assertThat(aws.domainName()).isEqualTo("ws.example.com");
         assertThat(route.binaryFrames()).isEqualTo(BinaryFrames.CLOSE);
         assertThat(route.onTransferError()).isEqualTo(OnTransferError.IGNORE);
     }
