@@ -3,7 +3,6 @@ package dev.switchboard.core.config;
 import dev.switchboard.core.function.FunctionTarget;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code signingSecret}, when set, makes every HTTP function call of the route carry an
  * HMAC-SHA256 signature (see {@link Builder#signingSecret}); {@code circuitBreaker} guards each
  * of its functions. {@code maxConnections}, when set, caps the route's open connections on this
- * node (see {@link Builder#maxConnections}). A value left null falls back to the dialect's or the
- * node's default (see {@link #connectionLimits}).
+ * node (see {@link Builder#maxConnections}). A limit left null falls back to the dialect's or the
+ * node's (see {@link #connectionLimits}).
  *
  * @throws ConfigException keyed relative to the route ({@code max-in-flight: 0 …}) when one of its
  *     rules is broken; the YAML loader puts {@code routes[n].} in front
@@ -56,7 +55,6 @@ public record RouteConfig(
     public static final int MAX_IN_FLIGHT = 1024;
 
     public RouteConfig {
-        Objects.requireNonNull(path, "path");
         subprotocols = List.copyOf(subprotocols);
         if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new ConfigException("path: '" + path + "' (expected: a path starting with /, without query)");
