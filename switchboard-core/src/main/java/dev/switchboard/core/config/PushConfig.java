@@ -85,47 +85,6 @@ public record PushConfig(
         return hosts.stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** A push config with the default timeouts and no allowed origins or hosts beyond the defaults. */
-    public PushConfig(
-            HostPort listen,
-            @Nullable String token,
-            int maxBodyBytes,
-            List<AwsCredential> awsCredentials,
-            @Nullable TlsConfig tls,
-            @Nullable String pushToken) {
-        this(
-                listen,
-                token,
-                maxBodyBytes,
-                awsCredentials,
-                tls,
-                pushToken,
-                DEFAULT_REQUEST_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT,
-                List.of(),
-                List.of());
-    }
-
-    /** A push config without a push-only token. */
-    public PushConfig(
-            HostPort listen,
-            @Nullable String token,
-            int maxBodyBytes,
-            List<AwsCredential> awsCredentials,
-            @Nullable TlsConfig tls) {
-        this(listen, token, maxBodyBytes, awsCredentials, tls, null);
-    }
-
-    /** A push config without AWS credentials, over plain HTTP. */
-    public PushConfig(HostPort listen, @Nullable String token, int maxBodyBytes) {
-        this(listen, token, maxBodyBytes, List.of(), null);
-    }
-
-    /** A push config over plain HTTP. */
-    public PushConfig(HostPort listen, @Nullable String token, int maxBodyBytes, List<AwsCredential> awsCredentials) {
-        this(listen, token, maxBodyBytes, awsCredentials, null);
-    }
-
     /** Loopback, no token, default body limit. */
     public static PushConfig defaults() {
         return builder().build();

@@ -25,7 +25,6 @@ final class RouteReader {
             throw node.error("path", "missing (expected: a path starting with /)");
         }
         String dialect = node.string("dialect", TencentDialectConfig.NAME);
-        boolean aws = dialect.equals(AwsDialectConfig.NAME);
         RouteConfig.Builder route = RouteConfig.builder(path)
                 .stage(node.string("stage", RouteConfig.DEFAULT_STAGE))
                 .subprotocols(node.strings("subprotocols"))
@@ -45,12 +44,12 @@ final class RouteReader {
         limits(node, route);
         reliable(node, route);
         TencentDialectConfig.Builder tencent = tencent(node);
-        AwsDialectConfig.Builder awsKeys = aws(node);
-        functions(node, route, dialect, aws ? awsKeys : null);
+        AwsDialectConfig.Builder aws = aws(node);
+        functions(node, route, dialect, dialect.equals(AwsDialectConfig.NAME) ? aws : null);
         node.finish();
         DialectConfig chosen = switch (dialect) {
             case TencentDialectConfig.NAME -> node.build(tencent::build);
-            case AwsDialectConfig.NAME -> node.build(awsKeys::build);
+            case AwsDialectConfig.NAME -> node.build(aws::build);
             default -> throw node.error("dialect", "'" + dialect + "' (expected: tencent or aws)");
         };
         return node.build(route.dialect(chosen)::build);

@@ -202,7 +202,12 @@ class ConfigLoaderTest {
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.shutdownCloseCode()).isEqualTo(1012);
         assertThat(config.cleanupRetryFor()).isEqualTo(Duration.ofHours(2));
-        assertThat(config.push()).isEqualTo(new PushConfig(new HostPort("0.0.0.0", 9091), "t0k3n", 64 * 1024));
+        assertThat(config.push())
+                .isEqualTo(PushConfig.builder()
+                        .listen(new HostPort("0.0.0.0", 9091))
+                        .token("t0k3n")
+                        .maxBodyBytes(64 * 1024)
+                        .build());
         assertThat(config.limits())
                 .isEqualTo(LimitsConfig.builder()
                         .maxConnections(10)
