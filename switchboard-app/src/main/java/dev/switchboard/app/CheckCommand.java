@@ -1,5 +1,6 @@
 package dev.switchboard.app;
 
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.RouteConfig;
@@ -73,7 +74,8 @@ final class CheckCommand implements Callable<Integer> {
                 new JavaFunctionInvokerFactory(ServeCommand.functionsClassLoader(functionJars), 1, 1)) {
             for (int i = 0; i < gatewayConfig.routes().size(); i++) {
                 RouteConfig route = gatewayConfig.routes().get(i);
-                String prefix = "routes[" + i + (route.isAws() ? "].route-keys." : "].functions.");
+                String prefix = "routes[" + i
+                        + (route.dialect() instanceof AwsDialectConfig ? "].route-keys." : "].functions.");
                 for (Map.Entry<String, FunctionTarget> function :
                         functions(route).entrySet()) {
                     if (!(function.getValue() instanceof FunctionTarget.Java)) {
@@ -91,11 +93,13 @@ final class CheckCommand implements Callable<Integer> {
 
     private static Map<String, FunctionTarget> functions(RouteConfig route) {
         Map<String, FunctionTarget> functions = new LinkedHashMap<>();
-        boolean aws = route.isAws();
+        boolean aws = route.dialect() instanceof AwsDialectConfig;
         putIfSet(functions, aws ? "$connect" : "register", route.register());
         putIfSet(functions, aws ? "$default" : "transfer", route.transfer());
         putIfSet(functions, aws ? "$disconnect" : "cleanup", route.cleanup());
-        functions.putAll(route.routeKeys());
+        if (route.dialect() instanceof AwsDialectConfig awsConfig) {
+            functions.putAll(awsConfig.routeKeys());
+        }
         return functions;
     }
 

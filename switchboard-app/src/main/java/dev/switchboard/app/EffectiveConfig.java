@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.switchboard.core.config.AddressBlock;
 import dev.switchboard.core.config.AwsCredential;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.ConnectionLimits;
 import dev.switchboard.core.config.GatewayConfig;
@@ -14,6 +15,7 @@ import dev.switchboard.core.config.PushConfig;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.config.RuntimesConfig;
+import dev.switchboard.core.config.TencentDialectConfig;
 import dev.switchboard.core.config.TlsConfig;
 import dev.switchboard.core.config.Units;
 import dev.switchboard.core.function.FunctionTarget;
@@ -153,26 +155,26 @@ final class EffectiveConfig {
     private static Map<String, @Nullable Object> route(RouteConfig route, LimitsConfig nodeLimits) {
         Map<String, @Nullable Object> map = new LinkedHashMap<>();
         map.put("path", route.path());
-        map.put("dialect", route.dialect());
-        if (route.isAws()) {
+        map.put("dialect", route.dialect().name());
+        if (route.dialect() instanceof AwsDialectConfig aws) {
             Map<String, @Nullable Object> keys = new LinkedHashMap<>();
             keys.put("$connect", spec(route.register()));
             keys.put("$default", spec(route.transfer()));
             keys.put("$disconnect", spec(route.cleanup()));
-            route.routeKeys().forEach((key, target) -> keys.put(key, target.spec()));
+            aws.routeKeys().forEach((key, target) -> keys.put(key, target.spec()));
             map.put("route-keys", keys);
-            map.put("route-selection-expression", route.routeSelectionExpression());
-            map.put("route-response", route.routeResponse());
-            map.put("api-id", route.apiId());
-            map.put("domain-name", route.domainName());
-        } else {
+            map.put("route-selection-expression", aws.routeSelectionExpression());
+            map.put("route-response", aws.routeResponse());
+            map.put("api-id", aws.apiId());
+            map.put("domain-name", aws.domainName());
+        } else if (route.dialect() instanceof TencentDialectConfig tencent) {
             Map<String, @Nullable Object> functions = new LinkedHashMap<>();
             functions.put("register", spec(route.register()));
             functions.put("transfer", spec(route.transfer()));
             functions.put("cleanup", spec(route.cleanup()));
             map.put("functions", functions);
-            map.put("service-id", route.serviceId());
-            map.put("transfer-action", route.transferAction());
+            map.put("service-id", tencent.serviceId());
+            map.put("transfer-action", tencent.transferAction());
         }
         map.put("stage", route.stage());
         Map<String, Object> timeouts = new LinkedHashMap<>();

@@ -1,6 +1,6 @@
 package dev.switchboard.app;
 
-import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.RuntimesConfig;
 import dev.switchboard.core.dialect.aws.AwsEnvironment;
 import dev.switchboard.core.function.FunctionInvokerFactory;
@@ -38,7 +38,7 @@ final class ProcessFunctions implements AutoCloseable {
             // the handlers must then trust the push certificate (e.g. REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS)
             variables.computeIfPresent("SWITCHBOARD_PUSH_URL", (name, url) -> "https" + url.substring("http".length()));
         }
-        if (gateway.config().routes().stream().anyMatch(RouteConfig::isAws)) {
+        if (gateway.config().routes().stream().anyMatch(route -> route.dialect() instanceof AwsDialectConfig)) {
             String pushUrl = variables.get("SWITCHBOARD_PUSH_URL");
             variables.putAll(AwsEnvironment.variables(
                     pushUrl.substring(0, pushUrl.length() - "/push".length()),

@@ -1,11 +1,13 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.cluster.ClusterBackplane;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.TencentDialectConfig;
 import dev.switchboard.core.dialect.Dialect;
 import dev.switchboard.core.dialect.aws.AwsDialect;
 import dev.switchboard.core.dialect.tencent.TencentDialect;
@@ -424,11 +426,11 @@ public final class Gateway implements AutoCloseable {
             Map<String, Route> routes = new LinkedHashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
                 RouteConfig route = config.routes().get(i);
-                boolean aws = route.isAws();
+                boolean aws = route.dialect() instanceof AwsDialectConfig;
                 String key = "routes[" + i + (aws ? "].route-keys." : "].functions.");
                 List<FunctionInvokerFactory> routeFactories = signedFor(route, factories);
                 Map<String, FunctionInvoker> routeKeyFunctions = new LinkedHashMap<>();
-                route.routeKeys()
+                routeKeys(route)
                         .forEach((routeKey, target) -> routeKeyFunctions.put(
                                 routeKey,
                                 guarded(
@@ -484,11 +486,19 @@ public final class Gateway implements AutoCloseable {
             return breaker;
         }
 
+        private static Map<String, FunctionTarget> routeKeys(RouteConfig route) {
+            return route.dialect() instanceof AwsDialectConfig aws ? aws.routeKeys() : Map.of();
+        }
+
         private Dialect dialect(RouteConfig route) {
-            if (route.isAws()) {
-                return new AwsDialect(route, () -> hostAndPort(bound.get("push.listen")), Clock.systemUTC());
+            if (route.dialect() instanceof AwsDialectConfig aws) {
+                return new AwsDialect(
+                        aws, route.binaryFrames(), () -> hostAndPort(bound.get("push.listen")), Clock.systemUTC());
             }
-            return new TencentDialect(route.transferAction());
+            if (route.dialect() instanceof TencentDialectConfig tencent) {
+                return new TencentDialect(tencent.transferAction());
+            }
+            throw new IllegalStateException("no dialect for " + route.dialect().name());
         }
 
         /** {@code host:port} of a bound listener, the loopback address for a wildcard one. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.function.FunctionTarget;
 import dev.switchboard.core.json.Json;
@@ -44,13 +45,16 @@ class AwsDialectTest {
     /** $connect, $default, $disconnect and sendmessage on the stub, stage "production". */
     private RouteConfig.Builder awsRoute() {
         return RouteConfig.builder("/aws")
-                .dialect("aws")
+                .dialect(aws().build())
                 .stage("production")
-                .apiId("abc123")
                 .register(functions.target("/connect"))
                 .transfer(functions.target("/default"))
-                .cleanup(functions.target("/disconnect"))
-                .routeKey("sendmessage", functions.target("/sendmessage"));
+                .cleanup(functions.target("/disconnect"));
+    }
+
+    /** Api id abc123, and sendmessage on the stub. */
+    private AwsDialectConfig.Builder aws() {
+        return AwsDialectConfig.builder().apiId("abc123").routeKey("sendmessage", functions.target("/sendmessage"));
     }
 
     private void start(UnaryOperator<RouteConfig.Builder> route) {
@@ -153,8 +157,9 @@ class AwsDialectTest {
 
     @Test
     void templateExpressionsCombineFields() {
-        start(route -> route.routeSelectionExpression("${request.body.service}/${request.body.verb}")
-                .routeKey("chat/send", functions.target("/chat-send")));
+        start(route -> route.dialect(aws().routeSelectionExpression("${request.body.service}/${request.body.verb}")
+                .routeKey("chat/send", functions.target("/chat-send"))
+                .build()));
         try (WsClient client = open("")) {
             client.sendText("{\"service\":\"chat\",\"verb\":\"send\"}");
             client.sendText("{\"service\":\"chat\"}");
@@ -272,7 +277,7 @@ class AwsDialectTest {
                 "/sendmessage",
                 event -> StubResponse.json(json().put("statusCode", 200)
                         .put("body", "pong: " + event.get("body").asText())));
-        start(route -> route.routeResponse(true));
+        start(route -> route.dialect(aws().routeResponse(true).build()));
         try (WsClient client = open("")) {
             client.sendText("{\"action\":\"sendmessage\"}");
             assertThat(client.next(WAIT).text()).isEqualTo("pong: {\"action\":\"sendmessage\"}");
@@ -347,7 +352,7 @@ class AwsDialectTest {
     void framesLargerThanAwsFrameLimitClose1009() {
         start(route -> route);
         try (WsClient client = open("")) {
-            client.sendText("x".repeat(RouteConfig.AWS_MAX_FRAME_BYTES + 1));
+            client.sendText("x".repeat(AwsDialectConfig.MAX_FRAME_BYTES + 1));
             assertThat(client.awaitClose(WAIT).code()).isEqualTo(1009);
         }
     }
@@ -356,8 +361,7 @@ class AwsDialectTest {
     void javaLambdaRequestHandlersRunInProcess() {
         String handler = "java:" + AwsJavaHandlers.class.getName() + "#handleRequest";
         gateway = TestGateway.start(RouteConfig.builder("/aws")
-                .dialect("aws")
-                .routeResponse(true)
+                .dialect(AwsDialectConfig.builder().routeResponse(true).build())
                 .register(FunctionTarget.parse(handler))
                 .transfer(FunctionTarget.parse(handler))
                 .build());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.config.AwsCredential;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.PushConfig;
 import dev.switchboard.core.config.RouteConfig;
@@ -59,7 +60,7 @@ class AwsManagementApiTest {
     private void start(UnaryOperator<PushConfig> push) {
         GatewayConfig.Builder config = GatewayConfig.builder()
                 .route(RouteConfig.builder("/aws")
-                        .dialect("aws")
+                        .dialect(AwsDialectConfig.defaults())
                         .stage("production")
                         .register(functions.target("/connect"))
                         .cleanup(functions.target("/disconnect"))
@@ -172,7 +173,7 @@ class AwsManagementApiTest {
         start(push -> push);
         try (WsClient client = open()) {
             String id = lastConnectionId();
-            assertThatThrownBy(() -> post(id, "x".repeat(RouteConfig.AWS_MAX_MESSAGE_BYTES + 1)))
+            assertThatThrownBy(() -> post(id, "x".repeat(AwsDialectConfig.MAX_MESSAGE_BYTES + 1)))
                     .isInstanceOf(PayloadTooLargeException.class);
             post(id, "still open");
             assertThat(client.next(WAIT).text()).isEqualTo("still open");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.AwsCredential;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.PushConfig;
@@ -119,12 +120,13 @@ class AwsProcessHandlersTest {
         try (TlsFront front = TlsFront.start(temp)) {
             start(
                     RouteConfig.builder("/chat")
-                            .dialect("aws")
+                            .dialect(AwsDialectConfig.builder()
+                                    .domainName("localhost:" + front.port())
+                                    .routeKey("sendmessage", node("sendmessage.js"))
+                                    .build())
                             .stage("production")
-                            .domainName("localhost:" + front.port())
                             .register(node("onconnect.js"))
                             .cleanup(node("ondisconnect.js"))
-                            .routeKey("sendmessage", node("sendmessage.js"))
                             .transferTimeout(Duration.ofSeconds(20))
                             .registerTimeout(Duration.ofSeconds(20))
                             .build(),
@@ -183,7 +185,7 @@ class AwsProcessHandlersTest {
         FunctionTarget python = FunctionTarget.parse("python:" + handler + ":lambda_handler");
         start(
                 RouteConfig.builder("/py")
-                        .dialect("aws")
+                        .dialect(AwsDialectConfig.defaults())
                         .stage("dev")
                         .register(python)
                         .transfer(python)

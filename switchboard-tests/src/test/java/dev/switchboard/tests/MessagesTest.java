@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.TencentDialectConfig;
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.WsClient;
@@ -88,7 +89,10 @@ class MessagesTest {
 
     @Test
     void transferActionCanBeTheOlderDataRecv() {
-        gateway = TestGateway.start(route().transferAction("data recv").build());
+        gateway = TestGateway.start(route().dialect(TencentDialectConfig.builder()
+                        .transferAction("data recv")
+                        .build())
+                .build());
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
             client.sendText("x");

@@ -69,7 +69,7 @@ class PushApiFuzzTest {
     static void start() {
         functions = StubFunctionServer.start();
         gateway = TestGateway.start(GatewayConfig.builder()
-                .push(new PushConfig(PushConfig.DEFAULT_LISTEN, null, MAX_BODY_BYTES))
+                .push(PushConfig.builder().maxBodyBytes(MAX_BODY_BYTES).build())
                 .route(RouteConfig.builder("/chat")
                         .register(functions.target("/register"))
                         .cleanup(functions.target("/cleanup"))

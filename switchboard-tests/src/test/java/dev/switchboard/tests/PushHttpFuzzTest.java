@@ -93,8 +93,11 @@ class PushHttpFuzzTest {
 
     private static TestGateway start(PushConfig push) {
         return TestGateway.start(GatewayConfig.builder()
-                .push(new PushConfig(push.listen(), push.token(), MAX_BODY_BYTES, List.of(), null, push.pushToken())
-                        .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5)))
+                .push(push.toBuilder()
+                        .maxBodyBytes(MAX_BODY_BYTES)
+                        .requestTimeout(Duration.ofSeconds(1))
+                        .idleTimeout(Duration.ofSeconds(5))
+                        .build())
                 .route(RouteConfig.builder("/chat")
                         .register(functions.target("/register"))
                         .cleanup(functions.target("/cleanup"))

@@ -12,6 +12,16 @@ public final class ConfigException extends RuntimeException {
     }
 
     /**
+     * This mistake as seen from the section at {@code path} that holds the record which found it:
+     * a record checks its own rules with keys relative to itself ({@code max-in-flight: 0 …}),
+     * and the place that knows where it stands puts the path in front
+     * ({@code routes[2].max-in-flight: 0 …}).
+     */
+    public ConfigException under(String path) {
+        return path.isEmpty() ? this : new ConfigException(path + "." + getMessage());
+    }
+
+    /**
      * Escapes line breaks and other control characters, which a bad value quoted in the message
      * may hold (a YAML string can contain any character), so the message stays one log line.
      */

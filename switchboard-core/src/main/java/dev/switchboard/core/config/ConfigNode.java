@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,6 +104,30 @@ final class ConfigNode {
                     keyPath(key) + ": " + Units.format(value) + " (expected: at least " + Units.format(min) + ")");
         }
         return value;
+    }
+
+    /** A size in {@code [min, max]}, or null when the key is absent. */
+    @Nullable
+    Integer optionalSize(String key, long min, long max) {
+        return parsed(key, null, Units.SIZE_FORM, text -> sizeIn(text, min, max));
+    }
+
+    /** A duration of at least {@code min}, or null when the key is absent. */
+    @Nullable
+    Duration optionalDuration(String key, Duration min) {
+        return parsed(key, null, Units.DURATION_FORM, text -> durationOf(text, min));
+    }
+
+    /**
+     * The record {@code build} makes, with the path of this mapping in front of the key of any
+     * rule it breaks (see {@link ConfigException#under}).
+     */
+    <T> T build(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ConfigException e) {
+            throw e.under(path);
+        }
     }
 
     <T> T parsed(String key, T fallback, String expected, Function<String, T> parse) {
@@ -219,6 +244,34 @@ final class ConfigNode {
 
     private ConfigException bad(String key, JsonNode value, String expected) {
         return new ConfigException(keyPath(key) + ": " + show(value) + " (expected: " + expected + ")");
+    }
+
+    private static Integer sizeIn(String text, long min, long max) {
+        long size;
+        try {
+            size = Units.size(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' (expected: " + Units.SIZE_FORM + ")");
+        }
+        if (size < min || size > max) {
+            throw new IllegalArgumentException(size + " (expected: " + min + " to " + max + ")");
+        }
+        return (int) size;
+    }
+
+    /** A duration of at least {@code min}; an {@link IllegalArgumentException} names the form or the bound. */
+    static Duration durationOf(String text, Duration min) {
+        Duration duration;
+        try {
+            duration = Units.duration(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' (expected: " + Units.DURATION_FORM + ")");
+        }
+        if (duration.compareTo(min) < 0) {
+            throw new IllegalArgumentException(
+                    Units.format(duration) + " (expected: at least " + Units.format(min) + ")");
+        }
+        return duration;
     }
 
     private static String show(JsonNode value) {

@@ -1,13 +1,17 @@
 package dev.switchboard.core.config;
 
+import dev.switchboard.core.model.ConnectionId;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a node needs to run: where it listens, its limits and its routes. Built by
- * {@link ConfigLoader} from YAML (validated there) or by {@link #builder()} in code.
+ * {@link ConfigLoader} from YAML or by {@link #builder()} in code; either way each part checks its
+ * own rules as it is built, and this record the rules between parts.
  *
  * @param nodeId this node's id; part of every connection id it issues
  * @param listen where clients connect
@@ -23,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param tls TLS on the client listener ({@code wss://}), or null for plain {@code ws://}
  * @param stateDir where a single node records its open connections so that their cleanups survive
  *     a crash, or null to keep them in memory only
+ * @throws ConfigException when a value is out of range or values contradict each other
  */
 public record GatewayConfig(
         String nodeId,
@@ -44,11 +49,57 @@ public record GatewayConfig(
     public static final int DEFAULT_SHUTDOWN_CLOSE_CODE = 1001;
     /** The close codes {@code shutdown-close-code} allows: 1001 (going away) and 1012 (service restart). */
     public static final List<Integer> SHUTDOWN_CLOSE_CODES = List.of(1001, 1012);
+    /** The close codes {@code shutdown-close-code} allows, as error messages name them. */
+    public static final String CLOSE_CODES = "1001 (going away) or 1012 (service restart)";
 
     public static final Duration DEFAULT_CLEANUP_RETRY_FOR = Duration.ofHours(1);
 
     public GatewayConfig {
         routes = List.copyOf(routes);
+        if (!ConnectionId.NODE_ID.matcher(nodeId).matches()) {
+            throw new ConfigException(
+                    "node-id: '" + nodeId + "' (expected: auto, or 1-64 characters of A-Z a-z 0-9 _ -)");
+        }
+        if (listen.equals(push.listen()) && listen.port() != 0) {
+            throw new ConfigException(
+                    "push.listen: " + push.listen() + " is the same as listen (expected: another port)");
+        }
+        ConfigRules.positive("shutdown-timeout", shutdownTimeout);
+        if (!SHUTDOWN_CLOSE_CODES.contains(shutdownCloseCode)) {
+            throw new ConfigException("shutdown-close-code: " + shutdownCloseCode + " (expected: " + CLOSE_CODES + ")");
+        }
+        ConfigRules.positive("cleanup-retry-for", cleanupRetryFor);
+        checkStateDir(stateDir, cluster);
+        checkRoutes(routes);
+    }
+
+    private static void checkStateDir(@Nullable Path stateDir, @Nullable ClusterConfig cluster) {
+        if (stateDir == null) {
+            return;
+        }
+        if (stateDir.toString().isBlank()) {
+            throw new ConfigException("state-dir: empty (expected: a directory path, or no state-dir)");
+        }
+        if (cluster != null) {
+            // both would clean up after a crash: the surviving nodes at once, this node at its restart
+            throw new ConfigException("state-dir: " + stateDir
+                    + " is set in cluster mode (expected: no state-dir; surviving nodes clean up a lost node's"
+                    + " connections)");
+        }
+    }
+
+    private static void checkRoutes(List<RouteConfig> routes) {
+        if (routes.isEmpty()) {
+            throw new ConfigException("routes: empty (expected: at least one route)");
+        }
+        Set<String> paths = new HashSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            String path = routes.get(i).path();
+            if (!paths.add(path)) {
+                throw new ConfigException("routes[" + i + "].path: '" + path + "' is used by an earlier route"
+                        + " (expected: each path once)");
+            }
+        }
     }
 
     public static Builder builder() {
@@ -175,7 +226,7 @@ public record GatewayConfig(
          * @throws ConfigException when a value is out of range or values contradict each other
          */
         public GatewayConfig build() {
-            GatewayConfig config = new GatewayConfig(
+            return new GatewayConfig(
                     nodeId,
                     listen,
                     push,
@@ -188,8 +239,6 @@ public record GatewayConfig(
                     cluster,
                     tls,
                     stateDir);
-            ConfigValidator.validate(config);
-            return config;
         }
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * Limits on client connections ({@code limits:} in YAML). Each has a safe default and a defined
  * consequence when broken, which the Javadoc of its builder method names.
+ *
+ * @throws ConfigException naming the {@code limits.} key of the first value out of range
  */
 public record LimitsConfig(
         int maxConnections,
@@ -29,8 +31,29 @@ public record LimitsConfig(
         List<AddressBlock> trustedProxies) {
 
     public LimitsConfig {
-        allowedOrigins = List.copyOf(allowedOrigins);
+        allowedOrigins = ConfigRules.origins("limits.allowed-origins", allowedOrigins);
         trustedProxies = List.copyOf(trustedProxies);
+        ConfigRules.positive("limits.max-connections", maxConnections);
+        ConfigRules.positive("limits.max-connections-per-ip", maxConnectionsPerIp);
+        ConfigRules.positive("limits.max-message-bytes", maxMessageBytes);
+        ConfigRules.positive("limits.outbound-buffer-bytes", outboundBufferBytes);
+        ConfigRules.positive("limits.max-header-bytes", maxHeaderBytes);
+        ConfigRules.positive("limits.inbound-queue-messages", inboundQueueMessages);
+        ConfigRules.positive("limits.inbound-queue-bytes", inboundQueueBytes);
+        ConfigRules.positive("limits.idle-timeout", idleTimeout);
+        ConfigRules.positive("limits.max-lifetime", maxLifetime);
+        ConfigRules.positive("limits.handshake-timeout", handshakeTimeout);
+        ConfigRules.positive("limits.ping-interval", pingInterval);
+        ConfigRules.positive("limits.close-timeout", closeTimeout);
+        ConfigRules.positive("limits.max-context-bytes", maxContextBytes);
+        ConfigRules.positive("limits.connect-rate-per-ip", connectRatePerIp);
+        if (messageRate < 0) {
+            throw new ConfigException("limits.message-rate: " + messageRate + " (expected: >= 0, 0 = no limit)");
+        }
+        if (maxGroupsPerConnection < 0) {
+            throw new ConfigException(
+                    "limits.max-groups-per-connection: " + maxGroupsPerConnection + " (expected: >= 0)");
+        }
     }
 
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;

@@ -1,29 +1,29 @@
 package dev.switchboard.core.config;
 
-import dev.switchboard.core.dialect.tencent.TencentDialect;
 import dev.switchboard.core.function.FunctionTarget;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One WebSocket endpoint ({@code routes[n]} in YAML): its path, its three functions, their
- * timeouts and how its messages are handled. A route of the {@code aws} dialect also has message
- * functions per route key ({@link #routeKeys}); its {@code $connect}, {@code $default} and
- * {@code $disconnect} functions are {@link #register}, {@link #transfer} and {@link #cleanup}.
+ * One WebSocket endpoint ({@code routes[n]} in YAML): its path, its dialect, its three functions,
+ * their timeouts and how its messages are handled. The {@link #dialect} holds what only one event
+ * format has: Tencent's service id and action, or AWS's route keys (whose {@code $connect},
+ * {@code $default} and {@code $disconnect} functions are {@link #register}, {@link #transfer} and
+ * {@link #cleanup}).
  *
  * <p>{@code signingSecret}, when set, makes every HTTP function call of the route carry an
  * HMAC-SHA256 signature (see {@link Builder#signingSecret}); {@code circuitBreaker} guards each
  * of its functions. {@code maxConnections}, when set, caps the route's open connections on this
- * node (see {@link Builder#maxConnections}).
+ * node (see {@link Builder#maxConnections}). A limit left null falls back to the dialect's or the
+ * node's (see {@link #connectionLimits}).
+ *
+ * @throws ConfigException keyed relative to the route ({@code max-in-flight: 0 …}) when one of its
+ *     rules is broken; the YAML loader puts {@code routes[n].} in front
  */
 public record RouteConfig(
         String path,
-        String dialect,
-        String serviceId,
+        DialectConfig dialect,
         String stage,
         @Nullable FunctionTarget register,
         @Nullable FunctionTarget transfer,
@@ -31,18 +31,12 @@ public record RouteConfig(
         Duration registerTimeout,
         Duration transferTimeout,
         Duration cleanupTimeout,
-        String transferAction,
         List<String> subprotocols,
         boolean permessageDeflate,
         @Nullable ReliableConfig reliable,
         OnTransferError onTransferError,
         int maxInFlight,
-        Map<String, FunctionTarget> routeKeys,
-        String routeSelectionExpression,
-        boolean routeResponse,
         BinaryFrames binaryFrames,
-        String apiId,
-        @Nullable String domainName,
         @Nullable Integer maxMessageBytes,
         @Nullable Integer maxFrameBytes,
         @Nullable Duration idleTimeout,
@@ -52,53 +46,53 @@ public record RouteConfig(
         @Nullable Integer maxConnections,
         @Nullable AuthConfig auth) {
 
-    /** The Tencent Cloud API Gateway dialect. */
-    public static final String TENCENT = "tencent";
-    /** The AWS API Gateway WebSocket dialect. */
-    public static final String AWS = "aws";
-
-    public static final String DEFAULT_DIALECT = TENCENT;
-    public static final String DEFAULT_ROUTE_SELECTION_EXPRESSION = "$request.body.action";
-    public static final String DEFAULT_API_ID = "switchboard";
-    /** AWS API Gateway's message size limit, the aws dialect's default. */
-    public static final int AWS_MAX_MESSAGE_BYTES = 128 * 1024;
-    /** AWS API Gateway's frame size limit, the aws dialect's default. */
-    public static final int AWS_MAX_FRAME_BYTES = 32 * 1024;
-    /** AWS API Gateway's idle timeout, the aws dialect's default. */
-    public static final Duration AWS_IDLE_TIMEOUT = Duration.ofMinutes(10);
-    /** AWS API Gateway's connection duration limit, the aws dialect's default. */
-    public static final Duration AWS_MAX_LIFETIME = Duration.ofHours(2);
-
-    public static final String DEFAULT_SERVICE_ID = "service-local";
     public static final String DEFAULT_STAGE = "release";
     public static final Duration DEFAULT_REGISTER_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_TRANSFER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CLEANUP_TIMEOUT = Duration.ofSeconds(10);
-    public static final String DEFAULT_TRANSFER_ACTION = TencentDialect.DATA_SEND;
     public static final int DEFAULT_MAX_IN_FLIGHT = 1;
+    /** The most transfer invocations a connection may have in flight. */
+    public static final int MAX_IN_FLIGHT = 1024;
 
     public RouteConfig {
-        Objects.requireNonNull(path, "path");
         subprotocols = List.copyOf(subprotocols);
-        routeKeys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routeKeys));
+        if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
+            throw new ConfigException("path: '" + path + "' (expected: a path starting with /, without query)");
+        }
+        ConfigRules.positiveIfSet("max-message-bytes", maxMessageBytes);
+        ConfigRules.positiveIfSet("max-frame-bytes", maxFrameBytes);
+        ConfigRules.positiveIfSet("idle-timeout", idleTimeout);
+        ConfigRules.positiveIfSet("max-lifetime", maxLifetime);
+        ConfigRules.positiveIfSet("max-connections", maxConnections);
+        if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
+            throw new ConfigException("max-in-flight: " + maxInFlight + " (expected: 1 to " + MAX_IN_FLIGHT + ")");
+        }
+        if (signingSecret != null && signingSecret.isEmpty()) {
+            throw new ConfigException("signing-secret: empty (expected: a secret, or no key for unsigned calls)");
+        }
+        ConfigRules.positive("timeouts.register", registerTimeout);
+        ConfigRules.positive("timeouts.transfer", transferTimeout);
+        ConfigRules.positive("timeouts.cleanup", cleanupTimeout);
     }
 
-    /** True for a route of the {@code aws} dialect. */
-    public boolean isAws() {
-        return AWS.equals(dialect);
-    }
-
-    /** The limits this route's connections live under, given the node's {@code limits}. */
+    /**
+     * The limits this route's connections live under: the route's own values, else the cloud
+     * gateway's that its dialect stands in for, else the node's {@code limits}. A frame may be as
+     * large as a message unless the dialect's cloud says less.
+     */
     public ConnectionLimits connectionLimits(LimitsConfig limits) {
-        boolean aws = isAws();
-        int message =
-                maxMessageBytes != null ? maxMessageBytes : aws ? AWS_MAX_MESSAGE_BYTES : limits.maxMessageBytes();
-        int frame = maxFrameBytes != null ? maxFrameBytes : aws ? Math.min(AWS_MAX_FRAME_BYTES, message) : message;
+        ConnectionLimits cloud = dialect.cloudLimits().orElse(null);
+        int message = maxMessageBytes != null
+                ? maxMessageBytes
+                : cloud != null ? cloud.maxMessageBytes() : limits.maxMessageBytes();
+        int frame = maxFrameBytes != null
+                ? maxFrameBytes
+                : cloud != null ? Math.min(cloud.maxFrameBytes(), message) : message;
         return new ConnectionLimits(
                 message,
                 frame,
-                idleTimeout != null ? idleTimeout : aws ? AWS_IDLE_TIMEOUT : limits.idleTimeout(),
-                maxLifetime != null ? maxLifetime : aws ? AWS_MAX_LIFETIME : limits.maxLifetime());
+                idleTimeout != null ? idleTimeout : cloud != null ? cloud.idleTimeout() : limits.idleTimeout(),
+                maxLifetime != null ? maxLifetime : cloud != null ? cloud.maxLifetime() : limits.maxLifetime());
     }
 
     public static Builder builder(String path) {
@@ -109,7 +103,6 @@ public record RouteConfig(
     public Builder toBuilder() {
         return new Builder(path)
                 .dialect(dialect)
-                .serviceId(serviceId)
                 .stage(stage)
                 .register(register)
                 .transfer(transfer)
@@ -117,18 +110,12 @@ public record RouteConfig(
                 .registerTimeout(registerTimeout)
                 .transferTimeout(transferTimeout)
                 .cleanupTimeout(cleanupTimeout)
-                .transferAction(transferAction)
                 .subprotocols(subprotocols)
                 .permessageDeflate(permessageDeflate)
                 .reliable(reliable)
                 .onTransferError(onTransferError)
                 .maxInFlight(maxInFlight)
-                .routeKeys(routeKeys)
-                .routeSelectionExpression(routeSelectionExpression)
-                .routeResponse(routeResponse)
                 .binaryFrames(binaryFrames)
-                .apiId(apiId)
-                .domainName(domainName)
                 .maxMessageBytes(maxMessageBytes)
                 .maxFrameBytes(maxFrameBytes)
                 .idleTimeout(idleTimeout)
@@ -139,11 +126,10 @@ public record RouteConfig(
                 .auth(auth);
     }
 
-    /** Builds {@link RouteConfig}. */
+    /** Builds {@link RouteConfig}; every setter has the route's YAML key of the same name. */
     public static final class Builder {
         private final String path;
-        private String dialect = DEFAULT_DIALECT;
-        private String serviceId = DEFAULT_SERVICE_ID;
+        private DialectConfig dialect = TencentDialectConfig.defaults();
         private String stage = DEFAULT_STAGE;
         private @Nullable FunctionTarget register;
         private @Nullable FunctionTarget transfer;
@@ -151,19 +137,13 @@ public record RouteConfig(
         private Duration registerTimeout = DEFAULT_REGISTER_TIMEOUT;
         private Duration transferTimeout = DEFAULT_TRANSFER_TIMEOUT;
         private Duration cleanupTimeout = DEFAULT_CLEANUP_TIMEOUT;
-        private String transferAction = DEFAULT_TRANSFER_ACTION;
         private List<String> subprotocols = List.of();
         private @Nullable AuthConfig auth;
         private boolean permessageDeflate;
         private @Nullable ReliableConfig reliable;
         private @Nullable OnTransferError onTransferError;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        private Map<String, FunctionTarget> routeKeys = Map.of();
-        private String routeSelectionExpression = DEFAULT_ROUTE_SELECTION_EXPRESSION;
-        private boolean routeResponse;
         private @Nullable BinaryFrames binaryFrames;
-        private String apiId = DEFAULT_API_ID;
-        private @Nullable String domainName;
         private @Nullable Integer maxMessageBytes;
         private @Nullable Integer maxFrameBytes;
         private @Nullable Duration idleTimeout;
@@ -176,19 +156,13 @@ public record RouteConfig(
             this.path = path;
         }
 
-        /** Event format: {@code tencent} (the default) or {@code aws}. */
-        public Builder dialect(String value) {
+        /** Event format and its own settings (default {@link TencentDialectConfig#defaults()}). */
+        public Builder dialect(DialectConfig value) {
             this.dialect = value;
             return this;
         }
 
-        /** {@code requestContext.serviceId} of every event. */
-        public Builder serviceId(String value) {
-            this.serviceId = value;
-            return this;
-        }
-
-        /** {@code requestContext.stage} of every event. */
+        /** {@code requestContext.stage} of every event (default {@value #DEFAULT_STAGE}). */
         public Builder stage(String value) {
             this.stage = value;
             return this;
@@ -230,12 +204,6 @@ public record RouteConfig(
             return this;
         }
 
-        /** {@code websocket.action} of message events: {@code data send} (default) or {@code data recv}. */
-        public Builder transferAction(String value) {
-            this.transferAction = value;
-            return this;
-        }
-
         /**
          * Subprotocols the route speaks when it has no registration function: the first protocol
          * in the client's {@code Sec-WebSocket-Protocol} that is in this list is chosen.
@@ -261,9 +229,9 @@ public record RouteConfig(
         }
 
         /**
-         * What a failed message function does to the connection: default {@code close} (1011)
-         * for the Tencent dialect, {@code ignore} for the AWS dialect (which answers the client
-         * with an error message and keeps the connection, as AWS does).
+         * What a failed message function does to the connection (default: the dialect's,
+         * {@code close} (1011) for Tencent, {@code ignore} for AWS, which answers the client with
+         * an error message and keeps the connection, as AWS does).
          */
         public Builder onTransferError(@Nullable OnTransferError value) {
             this.onTransferError = value;
@@ -276,61 +244,9 @@ public record RouteConfig(
             return this;
         }
 
-        /**
-         * AWS dialect: message functions by route key (besides {@code $default}, which is
-         * {@link #transfer}); a message whose selected key has no function goes to
-         * {@code $default}.
-         */
-        public Builder routeKeys(Map<String, FunctionTarget> value) {
-            this.routeKeys = value;
-            return this;
-        }
-
-        /** AWS dialect: adds the message function of {@code routeKey}. */
-        public Builder routeKey(String routeKey, FunctionTarget target) {
-            Map<String, FunctionTarget> keys = new LinkedHashMap<>(routeKeys);
-            keys.put(routeKey, target);
-            this.routeKeys = keys;
-            return this;
-        }
-
-        /**
-         * AWS dialect: how a message's route key is chosen, {@code $request.body.<field>[.<field>…]}
-         * or a template of {@code ${request.body.<field>}} parts (default
-         * {@value #DEFAULT_ROUTE_SELECTION_EXPRESSION}). A body that is not JSON, or lacks a
-         * field, selects {@code $default}.
-         */
-        public Builder routeSelectionExpression(String value) {
-            this.routeSelectionExpression = value;
-            return this;
-        }
-
-        /** AWS dialect: send the {@code body} of a message function's response to the client. */
-        public Builder routeResponse(boolean value) {
-            this.routeResponse = value;
-            return this;
-        }
-
-        /** Binary messages from clients: default {@code deliver} (Tencent) or {@code close} with 1003 (AWS). */
+        /** Binary messages from clients (default: the dialect's, {@code deliver} for Tencent, {@code close} with 1003 for AWS). */
         public Builder binaryFrames(@Nullable BinaryFrames value) {
             this.binaryFrames = value;
-            return this;
-        }
-
-        /** AWS dialect: {@code requestContext.apiId} of every event (default {@value #DEFAULT_API_ID}). */
-        public Builder apiId(String value) {
-            this.apiId = value;
-            return this;
-        }
-
-        /**
-         * AWS dialect: {@code requestContext.domainName}, the host (and port) under which
-         * {@code https://<domainName>/<stage>/@connections} reaches this node's push listener,
-         * e.g. through a TLS proxy. Default: the push listener's own {@code host:port}, for
-         * {@code http://}.
-         */
-        public Builder domainName(@Nullable String value) {
-            this.domainName = value;
             return this;
         }
 
@@ -399,12 +315,15 @@ public record RouteConfig(
             return this;
         }
 
+        /**
+         * Builds the route, with the dialect's defaults where no value was set.
+         *
+         * @throws ConfigException keyed relative to the route when one of its rules is broken
+         */
         public RouteConfig build() {
-            boolean aws = AWS.equals(dialect);
             return new RouteConfig(
                     path,
                     dialect,
-                    serviceId,
                     stage,
                     register,
                     transfer,
@@ -412,18 +331,12 @@ public record RouteConfig(
                     registerTimeout,
                     transferTimeout,
                     cleanupTimeout,
-                    transferAction,
                     subprotocols,
                     permessageDeflate,
                     reliable,
-                    onTransferError != null ? onTransferError : aws ? OnTransferError.IGNORE : OnTransferError.CLOSE,
+                    onTransferError != null ? onTransferError : dialect.defaultOnTransferError(),
                     maxInFlight,
-                    routeKeys,
-                    routeSelectionExpression,
-                    routeResponse,
-                    binaryFrames != null ? binaryFrames : aws ? BinaryFrames.CLOSE : BinaryFrames.DELIVER,
-                    apiId,
-                    domainName,
+                    binaryFrames != null ? binaryFrames : dialect.defaultBinaryFrames(),
                     maxMessageBytes,
                     maxFrameBytes,
                     idleTimeout,

@@ -9,12 +9,25 @@ package dev.switchboard.core.config;
  * @param python the command that runs Python 3, optionally followed by arguments separated by
  *     spaces, e.g. {@code python3} or {@code /opt/venv/bin/python}
  * @param node the command that runs Node.js, likewise
+ * @throws ConfigException naming the {@code runtimes.} key of the first rule broken
  */
 public record RuntimesConfig(int workers, String python, String node) {
     public static final int DEFAULT_WORKERS = 2;
     public static final int MAX_WORKERS = 256;
     public static final String DEFAULT_PYTHON = "python3";
     public static final String DEFAULT_NODE = "node";
+
+    public RuntimesConfig {
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw new ConfigException("runtimes.workers: " + workers + " (expected: 1 to " + MAX_WORKERS + ")");
+        }
+        if (python.isBlank()) {
+            throw new ConfigException("runtimes.python: empty (expected: a command such as python3)");
+        }
+        if (node.isBlank()) {
+            throw new ConfigException("runtimes.node: empty (expected: a command such as node)");
+        }
+    }
 
     /** Two workers per function, {@code python3} and {@code node} from the {@code PATH}. */
     public static RuntimesConfig defaults() {
@@ -56,7 +69,11 @@ public record RuntimesConfig(int workers, String python, String node) {
             return this;
         }
 
-        /** Builds the config; it is validated with the rest of {@link GatewayConfig}. */
+        /**
+         * Builds the config.
+         *
+         * @throws ConfigException naming the {@code runtimes.} key of the first rule broken
+         */
         public RuntimesConfig build() {
             return new RuntimesConfig(workers, python, node);
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.function.FunctionTarget;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,15 +40,15 @@ class AwsRouteConfigTest {
                               $disconnect: http://127.0.0.1:9000/disconnect
                               chat/send: http://127.0.0.1:9000/send
                         """).routes().get(0);
-        assertThat(route.isAws()).isTrue();
+        AwsDialectConfig aws = (AwsDialectConfig) route.dialect();
         assertThat(route.register()).isEqualTo(FunctionTarget.parse("http://127.0.0.1:9000/connect"));
         assertThat(route.transfer()).isEqualTo(FunctionTarget.parse("http://127.0.0.1:9000/default"));
         assertThat(route.cleanup()).isEqualTo(FunctionTarget.parse("http://127.0.0.1:9000/disconnect"));
-        assertThat(route.routeKeys())
+        assertThat(aws.routeKeys())
                 .containsExactly(Map.entry("chat/send", FunctionTarget.parse("http://127.0.0.1:9000/send")));
-        assertThat(route.routeResponse()).isTrue();
-        assertThat(route.apiId()).isEqualTo("abc123");
-        assertThat(route.domainName()).isEqualTo("ws.example.com");
+        assertThat(aws.routeResponse()).isTrue();
+        assertThat(aws.apiId()).isEqualTo("abc123");
+        assertThat(aws.domainName()).isEqualTo("ws.example.com");
         assertThat(route.binaryFrames()).isEqualTo(BinaryFrames.CLOSE);
         assertThat(route.onTransferError()).isEqualTo(OnTransferError.IGNORE);
     }
@@ -108,7 +107,7 @@ class AwsRouteConfigTest {
     @Test
     void credentialsNeverShowTheirSecret() {
         assertThat(new AwsCredential("AKID", "s3cret").toString()).doesNotContain("s3cret");
-        assertThat(new PushConfig(PushConfig.DEFAULT_LISTEN, null, 1, List.of()).awsCredentials())
+        assertThat(PushConfig.builder().maxBodyBytes(1).build().awsCredentials())
                 .isEmpty();
     }
 }

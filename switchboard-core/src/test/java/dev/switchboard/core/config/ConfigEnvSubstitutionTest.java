@@ -79,7 +79,8 @@ class ConfigEnvSubstitutionTest {
                 """, Map.of("STAGE", "prod", "SERVICE", "svc"));
 
         assertThat(config.routes().get(0).stage()).isEqualTo("${STAGE}");
-        assertThat(config.routes().get(0).serviceId()).isEqualTo("${SERVICE:-x}");
+        assertThat(((TencentDialectConfig) config.routes().get(0).dialect()).serviceId())
+                .isEqualTo("${SERVICE:-x}");
     }
 
     @Test

@@ -68,8 +68,9 @@ class ConfigLoaderTest {
         assertThat(config.routes()).hasSize(1);
         RouteConfig route = config.routes().get(0);
         assertThat(route.path()).isEqualTo("/chat");
-        assertThat(route.dialect()).isEqualTo("tencent");
-        assertThat(route.serviceId()).isEqualTo("service-local");
+        assertThat(route.dialect()).isEqualTo(TencentDialectConfig.defaults());
+        assertThat(route.dialect().name()).isEqualTo("tencent");
+        assertThat(((TencentDialectConfig) route.dialect()).serviceId()).isEqualTo("service-local");
         assertThat(route.stage()).isEqualTo("release");
         assertThat(route.register()).isEqualTo(new FunctionTarget.Http(URI.create("http://127.0.0.1:9000/register")));
         assertThat(route.transfer()).isEqualTo(new FunctionTarget.Http(URI.create("http://127.0.0.1:9000/transfer")));
@@ -107,8 +108,8 @@ class ConfigLoaderTest {
         assertDefaultLimits(config.limits());
 
         RouteConfig route = config.routes().get(0);
-        assertThat(route.dialect()).isEqualTo(RouteConfig.DEFAULT_DIALECT);
-        assertThat(route.serviceId()).isEqualTo(RouteConfig.DEFAULT_SERVICE_ID);
+        TencentDialectConfig tencent = (TencentDialectConfig) route.dialect();
+        assertThat(tencent.serviceId()).isEqualTo(TencentDialectConfig.DEFAULT_SERVICE_ID);
         assertThat(route.stage()).isEqualTo(RouteConfig.DEFAULT_STAGE);
         assertThat(route.register()).isNull();
         assertThat(route.transfer()).isNull();
@@ -116,7 +117,7 @@ class ConfigLoaderTest {
         assertThat(route.registerTimeout()).isEqualTo(RouteConfig.DEFAULT_REGISTER_TIMEOUT);
         assertThat(route.transferTimeout()).isEqualTo(RouteConfig.DEFAULT_TRANSFER_TIMEOUT);
         assertThat(route.cleanupTimeout()).isEqualTo(RouteConfig.DEFAULT_CLEANUP_TIMEOUT);
-        assertThat(route.transferAction()).isEqualTo(RouteConfig.DEFAULT_TRANSFER_ACTION);
+        assertThat(tencent.transferAction()).isEqualTo(TencentDialectConfig.DEFAULT_TRANSFER_ACTION);
         assertThat(route.subprotocols()).isEmpty();
         assertThat(route.permessageDeflate()).isFalse();
         assertThat(route.onTransferError()).isEqualTo(OnTransferError.CLOSE);
@@ -130,7 +131,7 @@ class ConfigLoaderTest {
         assertThat(PushConfig.DEFAULT_LISTEN).hasToString("127.0.0.1:8081");
         assertThat(GatewayConfig.DEFAULT_CLEANUP_RETRY_FOR).isEqualTo(Duration.ofHours(1));
         assertThat(RouteConfig.DEFAULT_REGISTER_TIMEOUT).isEqualTo(Duration.ofSeconds(3));
-        assertThat(RouteConfig.DEFAULT_TRANSFER_ACTION).isEqualTo("data send");
+        assertThat(TencentDialectConfig.DEFAULT_TRANSFER_ACTION).isEqualTo("data send");
         assertThat(LimitsConfig.DEFAULT_PING_INTERVAL).isEqualTo(Duration.ofSeconds(30));
     }
 
@@ -201,7 +202,12 @@ class ConfigLoaderTest {
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.shutdownCloseCode()).isEqualTo(1012);
         assertThat(config.cleanupRetryFor()).isEqualTo(Duration.ofHours(2));
-        assertThat(config.push()).isEqualTo(new PushConfig(new HostPort("0.0.0.0", 9091), "t0k3n", 64 * 1024));
+        assertThat(config.push())
+                .isEqualTo(PushConfig.builder()
+                        .listen(new HostPort("0.0.0.0", 9091))
+                        .token("t0k3n")
+                        .maxBodyBytes(64 * 1024)
+                        .build());
         assertThat(config.limits())
                 .isEqualTo(LimitsConfig.builder()
                         .maxConnections(10)
@@ -220,9 +226,11 @@ class ConfigLoaderTest {
         RouteConfig chat = config.routes().get(0);
         assertThat(chat)
                 .isEqualTo(RouteConfig.builder("/chat")
-                        .serviceId("service-abc")
+                        .dialect(TencentDialectConfig.builder()
+                                .serviceId("service-abc")
+                                .transferAction("data recv")
+                                .build())
                         .stage("test")
-                        .transferAction("data recv")
                         .subprotocols(List.of("chat", "superchat"))
                         .permessageDeflate(true)
                         .onTransferError(OnTransferError.IGNORE)

@@ -1,8 +1,9 @@
 package dev.switchboard.core.dialect.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.BinaryFrames;
-import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.RouteSelector;
 import dev.switchboard.core.dialect.Dialect;
 import dev.switchboard.core.dialect.MessageRoute;
 import dev.switchboard.core.dialect.Notice;
@@ -53,20 +54,22 @@ public final class AwsDialect implements Dialect {
     private final boolean closeOnBinary;
 
     /**
-     * A dialect for {@code route}.
+     * A dialect for a route with the settings {@code config} whose binary messages are handled
+     * as {@code binaryFrames} says.
      *
      * @param pushDomainName the push listener's {@code host:port}, used as {@code domainName}
      *     when the route sets no {@code domain-name}; asked for at each event, since the
      *     listener's port is known only once it is bound
      * @param clock the source of {@code requestTime}
      */
-    public AwsDialect(RouteConfig route, Supplier<String> pushDomainName, Clock clock) {
-        String domainName = route.domainName();
+    public AwsDialect(
+            AwsDialectConfig config, BinaryFrames binaryFrames, Supplier<String> pushDomainName, Clock clock) {
+        String domainName = config.domainName();
         this.eventWriter =
-                new AwsEventWriter(route.apiId(), domainName == null ? pushDomainName : () -> domainName, clock);
-        this.selector = RouteSelector.parse(route.routeSelectionExpression());
-        this.routeResponse = route.routeResponse();
-        this.closeOnBinary = route.binaryFrames() == BinaryFrames.CLOSE;
+                new AwsEventWriter(config.apiId(), domainName == null ? pushDomainName : () -> domainName, clock);
+        this.selector = RouteSelector.parse(config.routeSelectionExpression());
+        this.routeResponse = config.routeResponse();
+        this.closeOnBinary = binaryFrames == BinaryFrames.CLOSE;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
+import dev.switchboard.core.config.TencentDialectConfig;
 import dev.switchboard.core.dialect.Dialect;
 import dev.switchboard.core.dialect.RegistrationDecision;
 import dev.switchboard.core.dialect.TransferOutcome;
@@ -22,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TencentDialect implements Dialect {
     /** The transfer action of current Tencent documentation. */
-    public static final String DATA_SEND = "data send";
+    public static final String DATA_SEND = TencentDialectConfig.DATA_SEND;
     /** The transfer action of older Tencent documentation. */
-    public static final String DATA_RECV = "data recv";
+    public static final String DATA_RECV = TencentDialectConfig.DATA_RECV;
 
     private static final String REFUSED_MESSAGE = "registration failed";
 

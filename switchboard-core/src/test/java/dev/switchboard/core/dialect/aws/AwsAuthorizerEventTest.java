@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.AwsDialectConfig;
+import dev.switchboard.core.config.BinaryFrames;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.CloseEvent;
@@ -26,9 +27,7 @@ class AwsAuthorizerEventTest {
     private static final Instant NOW = Instant.parse("2024-02-09T18:11:43.420Z");
 
     private final AwsDialect dialect = new AwsDialect(
-            RouteConfig.builder("/aws").dialect("aws").build(),
-            () -> "127.0.0.1:8081",
-            Clock.fixed(NOW, ZoneOffset.UTC));
+            AwsDialectConfig.defaults(), BinaryFrames.CLOSE, () -> "127.0.0.1:8081", Clock.fixed(NOW, ZoneOffset.UTC));
 
     private JsonNode write(FunctionEvent event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

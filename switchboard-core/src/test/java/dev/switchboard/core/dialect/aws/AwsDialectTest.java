@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.dialect.MessageRoute;
 import dev.switchboard.core.dialect.Notice;
@@ -36,10 +37,15 @@ class AwsDialectTest {
     private static final RequestContext REQUEST =
             new RequestContext("svc", "prod", "/aws", "192.0.2.1", "req-1", "agent/1.0", CONNECTED);
 
-    private final AwsDialect dialect = dialect(RouteConfig.builder("/aws").dialect("aws"));
+    private final AwsDialect dialect = dialect(RouteConfig.builder("/aws").dialect(AwsDialectConfig.defaults()));
 
     private static AwsDialect dialect(RouteConfig.Builder route) {
-        return new AwsDialect(route.build(), () -> "127.0.0.1:8081", Clock.fixed(NOW, ZoneOffset.UTC));
+        RouteConfig built = route.build();
+        return new AwsDialect(
+                (AwsDialectConfig) built.dialect(),
+                built.binaryFrames(),
+                () -> "127.0.0.1:8081",
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private JsonNode write(FunctionEvent event) throws IOException {
@@ -141,8 +147,8 @@ class AwsDialectTest {
 
     @Test
     void routeResponsesSendTheBodyOnlyWhenEnabled() throws IOException {
-        AwsDialect responding =
-                dialect(RouteConfig.builder("/aws").dialect("aws").routeResponse(true));
+        AwsDialect responding = dialect(RouteConfig.builder("/aws")
+                .dialect(AwsDialectConfig.builder().routeResponse(true).build()));
         FunctionResult pong = response("{\"statusCode\":200,\"body\":\"pong\"}");
 
         assertThat(dialect.transferOutcome(pong)).isEqualTo(new TransferOutcome.Delivered(null, null));
@@ -162,7 +168,7 @@ class AwsDialectTest {
         assertThat(dialect.messageRoute(Message.binary(new byte[] {1})))
                 .isEqualTo(new MessageRoute.Close(1003, AwsDialect.BINARY_NOT_SUPPORTED));
         AwsDialect delivering = dialect(RouteConfig.builder("/aws")
-                .dialect("aws")
+                .dialect(AwsDialectConfig.defaults())
                 .binaryFrames(dev.switchboard.core.config.BinaryFrames.DELIVER));
         assertThat(delivering.messageRoute(Message.binary(new byte[] {1})))
                 .isEqualTo(new MessageRoute.Select("$default"));

@@ -3,6 +3,7 @@ package dev.switchboard.server.internal.lifecycle;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.config.ConnectionLimits;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.TencentDialectConfig;
 import dev.switchboard.core.dialect.Dialect;
 import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.Invocation;
@@ -81,7 +82,9 @@ public record Route(
             @Nullable String userId,
             @Nullable ObjectNode claims) {
         return new RequestContext(
-                config.serviceId(),
+                config.dialect() instanceof TencentDialectConfig tencent
+                        ? tencent.serviceId()
+                        : TencentDialectConfig.DEFAULT_SERVICE_ID,
                 config.stage(),
                 config.path(),
                 sourceIp,

@@ -3,7 +3,8 @@ package dev.switchboard.server.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.core.config.AwsDialectConfig;
+import dev.switchboard.core.config.BinaryFrames;
 import dev.switchboard.core.dialect.Dialect;
 import dev.switchboard.core.dialect.aws.AwsDialect;
 import dev.switchboard.core.dialect.tencent.TencentDialect;
@@ -40,7 +41,8 @@ class ConnectEventPartsTest {
     private static final List<Dialect> DIALECTS = List.of(
             new TencentDialect(TencentDialect.DATA_SEND),
             new AwsDialect(
-                    RouteConfig.builder("/chat").dialect("aws").build(),
+                    AwsDialectConfig.defaults(),
+                    BinaryFrames.CLOSE,
                     () -> "127.0.0.1:8081",
                     Clock.fixed(NOW, ZoneOffset.UTC)));
 

@@ -1,4 +1,4 @@
-package dev.switchboard.core.dialect.aws;
+package dev.switchboard.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.json.Json;

@@ -1,4 +1,4 @@
-package dev.switchboard.core.dialect.aws;
+package dev.switchboard.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
