@@ -2,20 +2,15 @@ package dev.switchboard.bench.server;
 
 import dev.switchboard.bench.net.EventLoops;
 import dev.switchboard.core.json.Json;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -34,7 +29,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -64,7 +58,6 @@ public final class RawEchoServer implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EventLoopGroup group = EventLoops.group("raw-echo", threads);
-        ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ChannelGroup websockets = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         EchoHandler echo = new EchoHandler(websockets);
         BroadcastHandler broadcast = new BroadcastHandler(websockets);
@@ -73,32 +66,15 @@ public final class RawEchoServer implements Callable<Integer> {
                 .checkStartsWith(true)
                 .maxFramePayloadLength(1 << 20)
                 .build();
-        Channel server = new ServerBootstrap()
-                .group(group)
-                .channel(EventLoops.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        open.add(channel);
-                        channel.pipeline()
-                                .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(65536))
-                                .addLast(broadcast)
-                                .addLast(new WebSocketServerProtocolHandler(config))
-                                .addLast(echo);
-                    }
-                })
-                .bind("127.0.0.1", port)
-                .sync()
-                .channel();
-        ServerControl.serve(String.valueOf(((InetSocketAddress) server.localAddress()).getPort()), open::size, () -> {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
-                    .syncUninterruptibly();
-        });
+        LoopbackServer.serve(
+                group,
+                port,
+                channel -> channel.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(65536))
+                        .addLast(broadcast)
+                        .addLast(new WebSocketServerProtocolHandler(config))
+                        .addLast(echo));
         return 0;
     }
 

@@ -2,31 +2,23 @@ package dev.switchboard.bench.server;
 
 import dev.switchboard.bench.net.EventLoops;
 import dev.switchboard.bench.net.HttpClientPool;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +52,6 @@ public final class RawHttpBridgeServer implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EventLoopGroup group = EventLoops.group("raw-bridge", threads);
-        ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         BridgeHandler bridge =
                 new BridgeHandler(new InetSocketAddress(function.getHost(), function.getPort()), function.getRawPath());
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
@@ -68,30 +59,14 @@ public final class RawHttpBridgeServer implements Callable<Integer> {
                 .checkStartsWith(true)
                 .maxFramePayloadLength(1 << 20)
                 .build();
-        Channel server = new ServerBootstrap()
-                .group(group)
-                .channel(EventLoops.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        open.add(channel);
-                        channel.pipeline()
-                                .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(65536))
-                                .addLast(new WebSocketServerProtocolHandler(config))
-                                .addLast(bridge);
-                    }
-                })
-                .bind("127.0.0.1", port)
-                .sync()
-                .channel();
-        ServerControl.serve(String.valueOf(((InetSocketAddress) server.localAddress()).getPort()), open::size, () -> {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        });
+        LoopbackServer.serve(
+                group,
+                port,
+                channel -> channel.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(65536))
+                        .addLast(new WebSocketServerProtocolHandler(config))
+                        .addLast(bridge));
         return 0;
     }
 

@@ -1,12 +1,7 @@
 package dev.switchboard.bench.server;
 
 import dev.switchboard.bench.net.EventLoops;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
@@ -14,8 +9,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,34 +45,16 @@ public final class StubFunctionServer implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EventLoopGroup group = EventLoops.group("stub", threads);
-        AtomicInteger open = new AtomicInteger();
         InetSocketAddress push = pushUrl == null ? null : new InetSocketAddress(pushUrl.getHost(), pushUrl.getPort());
         String pushPath = pushUrl == null ? "/push" : pushUrl.getPath();
         StubHandler handler = new StubHandler(groups, push, pushPath, pushConnections);
-        Channel server = new ServerBootstrap()
-                .group(group)
-                .channel(EventLoops.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        open.incrementAndGet();
-                        channel.closeFuture().addListener(f -> open.decrementAndGet());
-                        channel.pipeline()
-                                .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(1 << 20))
-                                .addLast(handler);
-                    }
-                })
-                .bind("127.0.0.1", port)
-                .sync()
-                .channel();
-        ServerControl.serve(String.valueOf(((InetSocketAddress) server.localAddress()).getPort()), open::get, () -> {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        });
+        LoopbackServer.serve(
+                group,
+                port,
+                channel -> channel.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(1 << 20))
+                        .addLast(handler));
         return 0;
     }
 }
