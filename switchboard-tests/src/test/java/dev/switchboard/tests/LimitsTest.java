@@ -8,41 +8,29 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.json.Json;
-import dev.switchboard.testkit.StubFunctionServer;
-import dev.switchboard.testkit.TestGateway;
+import dev.switchboard.testkit.GatewayExtension;
 import dev.switchboard.testkit.WsClient;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Client-side limits, each enforced with the status or close code a client can act on. */
 class LimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final StubFunctionServer functions = StubFunctionServer.start();
-    private TestGateway gateway;
-    private final List<WsClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        clients.forEach(WsClient::close);
-        if (gateway != null) {
-            gateway.close();
-        }
-        functions.close();
-    }
+    @RegisterExtension
+    final GatewayExtension gateway = GatewayExtension.onSystemClock();
 
     private void start(LimitsConfig.Builder limits) {
-        gateway = TestGateway.start(GatewayConfig.builder()
+        gateway.start(GatewayConfig.builder()
                 .limits(limits.build())
                 .route(RouteConfig.builder("/chat")
-                        .transfer(functions.target("/transfer"))
-                        .cleanup(functions.target("/cleanup"))
+                        .transfer(gateway.functions().target("/transfer"))
+                        .cleanup(gateway.functions().target("/cleanup"))
                         .build()));
     }
 
@@ -54,7 +42,7 @@ class LimitsTest {
         WsClient.Refused refused = null;
         for (int i = 0; i < 50 && refused == null; i++) {
             try {
-                clients.add(WsClient.open(gateway.ws("/chat")));
+                gateway.closeAfter(WsClient.open(gateway.ws("/chat")));
                 accepted++;
             } catch (WsClient.RefusedException e) {
                 refused = e.refused();
@@ -70,7 +58,7 @@ class LimitsTest {
         assertThat(accepted).isBetween(5, 10);
         // the refusal lasts only as long as the window
         await().atMost(WAIT).ignoreExceptions().until(() -> {
-            clients.add(WsClient.open(gateway.ws("/chat")));
+            gateway.closeAfter(WsClient.open(gateway.ws("/chat")));
             return true;
         });
     }
@@ -80,8 +68,8 @@ class LimitsTest {
         start(LimitsConfig.builder().messageRate(20));
         WsClient flood = WsClient.open(gateway.ws("/chat"));
         WsClient calm = WsClient.open(gateway.ws("/chat"));
-        clients.add(flood);
-        clients.add(calm);
+        gateway.closeAfter(flood);
+        gateway.closeAfter(calm);
 
         try {
             for (int i = 0; i < 200 && flood.isOpen(); i++) {
@@ -95,17 +83,18 @@ class LimitsTest {
 
         assertThat(closed.code()).isEqualTo(1008);
         assertThat(closed.reason()).isEqualTo("message rate exceeded");
-        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
-        JsonNode cleanup = functions.received("/cleanup").get(0);
+        await().atMost(WAIT)
+                .until(() -> gateway.functions().received("/cleanup").size() == 1);
+        JsonNode cleanup = gateway.functions().received("/cleanup").get(0);
         assertThat(cleanup.get("closeCode").asInt()).isEqualTo(1008);
         assertThat(cleanup.get("closedBy").asText()).isEqualTo("server");
         // the burst the bucket allows reached the function; the rest did not
-        long floodMessages = functions.received("/transfer").stream()
+        long floodMessages = gateway.functions().received("/transfer").stream()
                 .filter(e -> e.at("/websocket/data").asText().startsWith("flood"))
                 .count();
         assertThat(floodMessages).isBetween(20L, 40L);
         await().atMost(WAIT)
-                .until(() -> functions.received("/transfer").stream()
+                .until(() -> gateway.functions().received("/transfer").stream()
                         .anyMatch(e -> e.at("/websocket/data").asText().equals("hello")));
         assertThat(calm.isOpen()).isTrue();
     }
@@ -133,8 +122,13 @@ class LimitsTest {
             assertThat(frame.opcode()).isEqualTo(RawWebSocket.CLOSE);
             assertThat(frame.closeCode()).isEqualTo(1008);
         }
-        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
-        assertThat(functions.received("/cleanup").get(0).get("closeReason").asText())
+        await().atMost(WAIT)
+                .until(() -> gateway.functions().received("/cleanup").size() == 1);
+        assertThat(gateway.functions()
+                        .received("/cleanup")
+                        .get(0)
+                        .get("closeReason")
+                        .asText())
                 .isEqualTo("ping flood");
     }
 
@@ -154,7 +148,7 @@ class LimitsTest {
             }
             client.write(RawWebSocket.frame(RawWebSocket.TEXT, RawWebSocket.utf8("still here")));
             await().atMost(WAIT)
-                    .until(() -> functions.received("/transfer").stream()
+                    .until(() -> gateway.functions().received("/transfer").stream()
                             .anyMatch(e -> e.at("/websocket/data").asText().equals("still here")));
         }
     }
@@ -174,7 +168,8 @@ class LimitsTest {
             Thread writer = new Thread(() -> flooder.floodPings(written));
             writer.setDaemon(true);
             writer.start();
-            await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/cleanup").size() == 1);
             RawWebSocket.Frame frame;
             do {
                 frame = flooder.readFrame();
@@ -191,7 +186,7 @@ class LimitsTest {
             // the hundreds of MiB a gateway still reading would take in close-timeout
             assertThat(written.get() - writtenAtClose).isLessThan(64L << 20);
         }
-        JsonNode cleanup = functions.received("/cleanup").get(0);
+        JsonNode cleanup = gateway.functions().received("/cleanup").get(0);
         assertThat(cleanup.get("closeCode").asInt()).isEqualTo(1008);
         assertThat(cleanup.get("closeReason").asText()).isEqualTo("ping flood");
     }
@@ -206,7 +201,7 @@ class LimitsTest {
         WsClient allowed = WsClient.to(gateway.ws("/chat"))
                 .header("Origin", "https://app.example.com")
                 .open();
-        clients.add(allowed);
+        gateway.closeAfter(allowed);
         // the JDK client sends no Origin, as non-browser clients do
         java.net.http.WebSocket noOrigin = java.net.http.HttpClient.newHttpClient()
                 .newWebSocketBuilder()
