@@ -2,8 +2,10 @@ package dev.switchboard.testkit;
 
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.server.Gateway;
 import io.netty.util.concurrent.Ticker;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -84,6 +86,36 @@ public final class GatewayExtension implements AfterEachCallback {
             throw new IllegalStateException("start the gateway first");
         }
         return gateway;
+    }
+
+    /** The node itself (metrics, open connections, timers). */
+    public Gateway node() {
+        return gateway().gateway();
+    }
+
+    /** The {@code wss://} URI of {@code path}, for a gateway with {@code tls}. */
+    public URI wss(String path) {
+        return gateway().wss(path);
+    }
+
+    /** The HTTP URI of {@code path} on the push listener. */
+    public URI pushUri(String path) {
+        return gateway().pushUri(path);
+    }
+
+    /** POSTs {@code body} to {@code /push} without a token. */
+    public TestGateway.PushResponse push(String body) {
+        return gateway().push(body);
+    }
+
+    /** POSTs {@code body} to {@code /push} with a bearer token (null for none). */
+    public TestGateway.PushResponse push(String body, @Nullable String token) {
+        return gateway().push(body, token);
+    }
+
+    /** Sends any request to the push listener. */
+    public TestGateway.PushResponse send(HttpRequest request) {
+        return gateway().send(request);
     }
 
     /** The WebSocket URI of {@code path} on this test's gateway. */

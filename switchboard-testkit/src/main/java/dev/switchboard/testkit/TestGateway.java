@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,7 @@ public final class TestGateway implements AutoCloseable {
     private final ProcessFunctionInvokerFactory processFunctions;
 
     private final Ticker ticker;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private TestGateway(
             Gateway gateway,
@@ -183,8 +185,12 @@ public final class TestGateway implements AutoCloseable {
         return Json.mapper().getNodeFactory().textNode(text).toString();
     }
 
+    /** Stops the gateway gracefully, then its function runtimes; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         gateway.close();
         javaFunctions.close();
         processFunctions.close();

@@ -9,16 +9,15 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.OnTransferError;
 import dev.switchboard.core.config.RouteConfig;
-import dev.switchboard.testkit.StubFunctionServer;
-import dev.switchboard.testkit.TestGateway;
+import dev.switchboard.testkit.GatewayExtension;
 import dev.switchboard.testkit.WsClient;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every way a connection ends produces exactly one cleanup invocation with the close code, reason
@@ -27,22 +26,14 @@ import org.junit.jupiter.api.Test;
 class CleanupTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final StubFunctionServer functions = StubFunctionServer.start();
-    private TestGateway gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        functions.close();
-    }
+    @RegisterExtension
+    final GatewayExtension gateway = GatewayExtension.onSystemClock();
 
     private RouteConfig.Builder route() {
         return RouteConfig.builder("/chat")
-                .register(functions.target("/register"))
-                .transfer(functions.target("/transfer"))
-                .cleanup(functions.target("/cleanup"));
+                .register(gateway.functions().target("/register"))
+                .transfer(gateway.functions().target("/transfer"))
+                .cleanup(gateway.functions().target("/cleanup"));
     }
 
     private void start(LimitsConfig.Builder limits) {
@@ -50,11 +41,11 @@ class CleanupTest {
     }
 
     private void start(GatewayConfig.Builder config, RouteConfig.Builder route) {
-        gateway = TestGateway.start(config.route(route.build()));
+        gateway.start(config.route(route.build()));
     }
 
     private String lastRegisteredId() {
-        List<JsonNode> registered = functions.received("/register");
+        List<JsonNode> registered = gateway.functions().received("/register");
         return registered
                 .get(registered.size() - 1)
                 .at("/websocket/secConnectionID")
@@ -77,7 +68,7 @@ class CleanupTest {
     }
 
     private List<JsonNode> cleanupsOf(String id) {
-        return functions.received("/cleanup").stream()
+        return gateway.functions().received("/cleanup").stream()
                 .filter(event -> event.at("/websocket/secConnectionID").asText().equals(id))
                 .toList();
     }
@@ -137,7 +128,8 @@ class CleanupTest {
             while (System.nanoTime() < end) {
                 client.sendText("keepalive " + sent++);
                 int expected = sent;
-                await().atMost(WAIT).until(() -> functions.received("/transfer").size() >= expected);
+                await().atMost(WAIT)
+                        .until(() -> gateway.functions().received("/transfer").size() >= expected);
                 assertThat(client.poll(Duration.ofMillis(200))).isNull();
             }
             assertThat(client.isOpen()).isTrue();
@@ -188,7 +180,7 @@ class CleanupTest {
 
         assertThat(closed.code()).isEqualTo(1009);
         assertCause(onlyCleanupOf(id), 1009, "server");
-        assertThat(functions.received("/transfer")).isEmpty();
+        assertThat(gateway.functions().received("/transfer")).isEmpty();
     }
 
     @Test
@@ -212,9 +204,14 @@ class CleanupTest {
             client.send(new TextWebSocketFrame(false, 0, "hel"));
             client.send(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(false, 0, "lo "));
             client.send(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(true, 0, "world"));
-            await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 1);
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/transfer").size() == 1);
         }
-        assertThat(functions.received("/transfer").get(0).at("/websocket/data").asText())
+        assertThat(gateway.functions()
+                        .received("/transfer")
+                        .get(0)
+                        .at("/websocket/data")
+                        .asText())
                 .isEqualTo("hello world");
     }
 
@@ -229,12 +226,12 @@ class CleanupTest {
 
         assertThat(closed.code()).isEqualTo(1007);
         assertCause(onlyCleanupOf(id), 1007, "server");
-        assertThat(functions.received("/transfer")).isEmpty();
+        assertThat(gateway.functions().received("/transfer")).isEmpty();
     }
 
     @Test
     void transferFailureUnderTheClosePolicy() {
-        functions.on("/transfer", event -> StubResponse.json(500, "{}"));
+        gateway.functions().on("/transfer", event -> StubResponse.json(500, "{}"));
         start(LimitsConfig.builder());
         WsClient client = WsClient.open(gateway.ws("/chat"));
         String id = lastRegisteredId();
@@ -248,7 +245,7 @@ class CleanupTest {
 
     @Test
     void transferTimeoutUnderTheClosePolicy() {
-        functions.on("/transfer", event -> StubResponse.ok().after(Duration.ofSeconds(5)));
+        gateway.functions().on("/transfer", event -> StubResponse.ok().after(Duration.ofSeconds(5)));
         start(GatewayConfig.builder(), route().transferTimeout(Duration.ofMillis(300)));
         WsClient client = WsClient.open(gateway.ws("/chat"));
         String id = lastRegisteredId();
@@ -262,13 +259,16 @@ class CleanupTest {
     @Test
     void transferFailureUnderTheIgnorePolicyKeepsTheConnection() {
         AtomicInteger calls = new AtomicInteger();
-        functions.on(
-                "/transfer", event -> calls.incrementAndGet() == 1 ? StubResponse.json(500, "{}") : StubResponse.ok());
+        gateway.functions()
+                .on(
+                        "/transfer",
+                        event -> calls.incrementAndGet() == 1 ? StubResponse.json(500, "{}") : StubResponse.ok());
         start(GatewayConfig.builder(), route().onTransferError(OnTransferError.IGNORE));
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
             client.sendText("first fails");
             client.sendText("second works");
-            await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 2);
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/transfer").size() == 2);
             assertThat(client.isOpen()).isTrue();
         }
     }
@@ -281,7 +281,7 @@ class CleanupTest {
         WsClient second = WsClient.open(gateway.ws("/chat"));
         String secondId = lastRegisteredId();
 
-        gateway.close();
+        gateway.gateway().close();
 
         assertThat(first.awaitClose(WAIT).code()).isEqualTo(1001);
         assertThat(second.awaitClose(WAIT).code()).isEqualTo(1001);
@@ -289,14 +289,15 @@ class CleanupTest {
         assertThat(cleanupsOf(firstId)).hasSize(1);
         assertThat(cleanupsOf(secondId)).hasSize(1);
         assertCause(cleanupsOf(firstId).get(0), 1001, "shutdown");
-        gateway = null;
     }
 
     @Test
     void failingCleanupIsRetriedUntilItSucceeds() {
         AtomicInteger attempts = new AtomicInteger();
-        functions.on(
-                "/cleanup", event -> attempts.incrementAndGet() < 3 ? StubResponse.json(503, "{}") : StubResponse.ok());
+        gateway.functions()
+                .on(
+                        "/cleanup",
+                        event -> attempts.incrementAndGet() < 3 ? StubResponse.json(503, "{}") : StubResponse.ok());
         start(LimitsConfig.builder());
         WsClient client = WsClient.open(gateway.ws("/chat"));
         String id = lastRegisteredId();
@@ -309,12 +310,12 @@ class CleanupTest {
         // the same event each time, so the function can tell a retry from a new connection
         assertThat(calls.get(0).at("/requestContext/requestId"))
                 .isEqualTo(calls.get(2).at("/requestContext/requestId"));
-        assertThat(gateway.gateway().openConnections()).isZero();
+        assertThat(gateway.node().openConnections()).isZero();
     }
 
     @Test
     void queuedMessagesReachTransferBeforeTheCleanup() {
-        functions.on("/transfer", event -> StubResponse.ok().after(Duration.ofMillis(50)));
+        gateway.functions().on("/transfer", event -> StubResponse.ok().after(Duration.ofMillis(50)));
         start(LimitsConfig.builder());
         WsClient client = WsClient.open(gateway.ws("/chat"));
         String id = lastRegisteredId();
@@ -325,20 +326,21 @@ class CleanupTest {
         client.close(1000, "done");
 
         await().atMost(WAIT).until(() -> cleanupsOf(id).size() == 1);
-        assertThat(functions.received("/transfer")).hasSize(5);
+        assertThat(gateway.functions().received("/transfer")).hasSize(5);
     }
 
     @Test
     void clientLeavingDuringRegistrationStillGetsItsCleanup() throws Exception {
-        functions.on("/register", event -> StubResponse.accept(null).after(Duration.ofMillis(500)));
+        gateway.functions().on("/register", event -> StubResponse.accept(null).after(Duration.ofMillis(500)));
         start(LimitsConfig.builder());
-        try (java.net.Socket socket = new java.net.Socket(
-                "127.0.0.1", gateway.gateway().clientAddress().getPort())) {
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", gateway.node().clientAddress().getPort())) {
             socket.getOutputStream()
                     .write(("GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                             .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            await().atMost(WAIT).until(() -> functions.received("/register").size() == 1);
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/register").size() == 1);
         } // the client leaves while its registration is still running
         String id = lastRegisteredId();
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.testkit.GatewayExtension;
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.TestGateway.PushResponse;
@@ -33,29 +34,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Groups, broadcast, connection context and the admin API, over real sockets. */
 class GroupsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final StubFunctionServer functions = StubFunctionServer.start();
-    private TestGateway gateway;
-    private final List<WsClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        clients.forEach(WsClient::close);
-        if (gateway != null) {
-            gateway.close();
-        }
-        functions.close();
-    }
+    @RegisterExtension
+    final GatewayExtension gateway = GatewayExtension.onSystemClock();
 
     /** Registration joins the groups named in {@code ?groups=a,b} and stores {@code ?user=} as context. */
     private void start(GatewayConfig.Builder config) {
-        functions.on("/register", event -> {
+        gateway.functions().on("/register", event -> {
             ObjectNode body = StubFunctionServer.json().put("errNo", 0).put("errMsg", "ok");
             String groups = event.at("/queryString/groups").asText("");
             if (!groups.isEmpty()) {
@@ -72,26 +63,26 @@ class GroupsTest {
             }
             return StubResponse.json(body);
         });
-        gateway = TestGateway.start(config.route(route("/chat")).route(route("/other")));
+        gateway.start(config.route(route("/chat")).route(route("/other")));
     }
 
     private RouteConfig route(String path) {
         return RouteConfig.builder(path)
-                .register(functions.target("/register"))
-                .transfer(functions.target("/transfer"))
-                .cleanup(functions.target("/cleanup"))
+                .register(gateway.functions().target("/register"))
+                .transfer(gateway.functions().target("/transfer"))
+                .cleanup(gateway.functions().target("/cleanup"))
                 .build();
     }
 
     private record Client(WsClient ws, String id) {}
 
     private Client connect(String pathAndQuery) {
-        int before = functions.received("/register").size();
+        int before = gateway.functions().received("/register").size();
         WsClient ws = WsClient.open(gateway.ws(pathAndQuery));
-        clients.add(ws);
+        gateway.closeAfter(ws);
         return new Client(
                 ws,
-                functions
+                gateway.functions()
                         .received("/register")
                         .get(before)
                         .at("/websocket/secConnectionID")
@@ -240,15 +231,25 @@ class GroupsTest {
         Client a = connect("/chat?user=u42");
 
         a.ws().sendText("hi");
-        await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 1);
+        await().atMost(WAIT)
+                .until(() -> gateway.functions().received("/transfer").size() == 1);
         JsonNode record = get("/connections/" + a.id()).body().get("connection");
         PushResponse info = gateway.push(action("info", a.id(), null));
         a.ws().close(1000, "bye");
-        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
+        await().atMost(WAIT)
+                .until(() -> gateway.functions().received("/cleanup").size() == 1);
 
-        assertThat(functions.received("/transfer").get(0).at("/context/userId").asText())
+        assertThat(gateway.functions()
+                        .received("/transfer")
+                        .get(0)
+                        .at("/context/userId")
+                        .asText())
                 .isEqualTo("u42");
-        assertThat(functions.received("/cleanup").get(0).at("/context/userId").asText())
+        assertThat(gateway.functions()
+                        .received("/cleanup")
+                        .get(0)
+                        .at("/context/userId")
+                        .asText())
                 .isEqualTo("u42");
         assertThat(record.at("/context/userId").asText()).isEqualTo("u42");
         assertThat(record.get("secConnectionID").asText()).isEqualTo(a.id());
@@ -273,8 +274,13 @@ class GroupsTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(a.ws().awaitClose(WAIT).code()).isEqualTo(1000);
-        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
-        assertThat(functions.received("/cleanup").get(0).get("closedBy").asText())
+        await().atMost(WAIT)
+                .until(() -> gateway.functions().received("/cleanup").size() == 1);
+        assertThat(gateway.functions()
+                        .received("/cleanup")
+                        .get(0)
+                        .get("closedBy")
+                        .asText())
                 .isEqualTo("admin");
         assertThat(get("/connections/" + a.id()).status()).isEqualTo(410);
     }
@@ -289,7 +295,7 @@ class GroupsTest {
         start(GatewayConfig.builder().limits(limits));
         WsClient slowWs =
                 WsClient.to(gateway.ws("/chat?groups=busy")).receiveBuffer(4096).open();
-        clients.add(slowWs);
+        gateway.closeAfter(slowWs);
         Client slow = new Client(slowWs, lastRegisteredId());
         slow.ws().reading(false);
         List<Client> readers = new ArrayList<>();
@@ -318,8 +324,9 @@ class GroupsTest {
         }
 
         assertThat(slowFailed).as("the slow reader's buffer filled").isTrue();
-        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
-        JsonNode cleanup = functions.received("/cleanup").get(0);
+        await().atMost(WAIT)
+                .until(() -> gateway.functions().received("/cleanup").size() == 1);
+        JsonNode cleanup = gateway.functions().received("/cleanup").get(0);
         assertThat(cleanup.at("/websocket/secConnectionID").asText()).isEqualTo(slow.id());
         assertThat(cleanup.get("closeCode").asInt()).isEqualTo(1013);
         assertThat(cleanup.get("closedBy").asText()).isEqualTo("slow-consumer");
@@ -336,7 +343,7 @@ class GroupsTest {
     }
 
     private String lastRegisteredId() {
-        List<JsonNode> registered = functions.received("/register");
+        List<JsonNode> registered = gateway.functions().received("/register");
         return registered
                 .get(registered.size() - 1)
                 .at("/websocket/secConnectionID")

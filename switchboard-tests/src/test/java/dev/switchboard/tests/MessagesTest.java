@@ -9,6 +9,7 @@ import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.config.TencentDialectConfig;
+import dev.switchboard.testkit.GatewayExtension;
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.WsClient;
@@ -19,29 +20,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Messages from clients to the transfer function, and replies back. */
 class MessagesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final StubFunctionServer functions = StubFunctionServer.start();
-    private TestGateway gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        functions.close();
-    }
+    @RegisterExtension
+    final GatewayExtension gateway = GatewayExtension.onSystemClock();
 
     private RouteConfig.Builder route() {
         return RouteConfig.builder("/chat")
-                .register(functions.target("/register"))
-                .transfer(functions.target("/transfer"))
-                .cleanup(functions.target("/cleanup"));
+                .register(gateway.functions().target("/register"))
+                .transfer(gateway.functions().target("/transfer"))
+                .cleanup(gateway.functions().target("/cleanup"));
     }
 
     private static StubResponse echoReply(JsonNode event) {
@@ -54,32 +47,34 @@ class MessagesTest {
 
     @Test
     void textAndBinaryMessagesReachTheTransferFunctionWithTheDocumentedFields() {
-        functions.on(
-                "/register",
-                event -> StubResponse.json(StubFunctionServer.json()
-                        .put("errNo", 0)
-                        .set("context", StubFunctionServer.json().put("userId", "u42"))));
-        gateway = TestGateway.start(route().build());
+        gateway.functions()
+                .on(
+                        "/register",
+                        event -> StubResponse.json(StubFunctionServer.json()
+                                .put("errNo", 0)
+                                .set("context", StubFunctionServer.json().put("userId", "u42"))));
+        gateway.start(route().build());
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
             client.sendText("héllo \"world\"\n");
             client.sendBinary(new byte[] {0, 1, 2, (byte) 255});
-            await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 2);
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/transfer").size() == 2);
         }
 
-        String id = functions
+        String id = gateway.functions()
                 .received("/register")
                 .get(0)
                 .at("/websocket/secConnectionID")
                 .asText();
-        JsonNode text = functions.received("/transfer").get(0);
+        JsonNode text = gateway.functions().received("/transfer").get(0);
         assertThat(text.at("/websocket/action").asText()).isEqualTo("data send");
         assertThat(text.at("/websocket/secConnectionID").asText()).isEqualTo(id);
         assertThat(text.at("/websocket/dataType").asText()).isEqualTo("text");
         assertThat(text.at("/websocket/data").asText()).isEqualTo("héllo \"world\"\n");
         assertThat(text.at("/requestContext/path").asText()).isEqualTo("/chat");
         assertThat(text.at("/context/userId").asText()).isEqualTo("u42");
-        JsonNode binary = functions.received("/transfer").get(1);
+        JsonNode binary = gateway.functions().received("/transfer").get(1);
         assertThat(binary.at("/websocket/dataType").asText()).isEqualTo("binary");
         assertThat(Base64.getDecoder().decode(binary.at("/websocket/data").asText()))
                 .containsExactly(0, 1, 2, 255);
@@ -89,16 +84,17 @@ class MessagesTest {
 
     @Test
     void transferActionCanBeTheOlderDataRecv() {
-        gateway = TestGateway.start(route().dialect(TencentDialectConfig.builder()
+        gateway.start(route().dialect(TencentDialectConfig.builder()
                         .transferAction("data recv")
                         .build())
                 .build());
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
             client.sendText("x");
-            await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 1);
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/transfer").size() == 1);
         }
-        assertThat(functions
+        assertThat(gateway.functions()
                         .received("/transfer")
                         .get(0)
                         .at("/websocket/action")
@@ -108,7 +104,7 @@ class MessagesTest {
 
     @Test
     void tenThousandMessagesOnOneConnectionArriveInOrder() {
-        gateway = TestGateway.start(route().build());
+        gateway.start(route().build());
         int count = 10_000;
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
@@ -116,10 +112,10 @@ class MessagesTest {
                 client.sendText(Integer.toString(i));
             }
             await().atMost(Duration.ofSeconds(90))
-                    .until(() -> functions.received("/transfer").size() >= count);
+                    .until(() -> gateway.functions().received("/transfer").size() >= count);
         }
 
-        List<JsonNode> received = functions.received("/transfer");
+        List<JsonNode> received = gateway.functions().received("/transfer");
         assertThat(received).hasSize(count);
         for (int i = 0; i < count; i++) {
             assertThat(received.get(i).at("/websocket/data").asText()).isEqualTo(Integer.toString(i));
@@ -128,9 +124,9 @@ class MessagesTest {
 
     @Test
     void aThousandConcurrentConnectionsLoseAndDuplicateNothing() {
-        functions.on("/transfer", MessagesTest::echoReply);
+        gateway.functions().on("/transfer", MessagesTest::echoReply);
         // every client comes from 127.0.0.1, faster than the default connect rate per IP
-        gateway = TestGateway.start(GatewayConfig.builder()
+        gateway.start(GatewayConfig.builder()
                 .limits(LimitsConfig.builder().connectRatePerIp(100_000).build())
                 .route(route().build()));
         int connections = 1000;
@@ -163,7 +159,7 @@ class MessagesTest {
             clients.forEach(WsClient::close);
         }
 
-        List<JsonNode> received = functions.received("/transfer");
+        List<JsonNode> received = gateway.functions().received("/transfer");
         assertThat(received).hasSize(connections * perConnection);
         Set<String> unique = new HashSet<>();
         received.forEach(event -> unique.add(event.at("/websocket/data").asText()));
@@ -172,8 +168,8 @@ class MessagesTest {
 
     @Test
     void replyExtensionAnswersTheSender() {
-        functions.on("/transfer", MessagesTest::echoReply);
-        gateway = TestGateway.start(route().build());
+        gateway.functions().on("/transfer", MessagesTest::echoReply);
+        gateway.start(route().build());
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
             client.sendText("ping");
@@ -187,13 +183,14 @@ class MessagesTest {
 
     @Test
     void transferThatReturnsTheEventItselfSendsNothing() {
-        functions.on("/transfer", StubResponse::json);
-        gateway = TestGateway.start(route().build());
+        gateway.functions().on("/transfer", StubResponse::json);
+        gateway.start(route().build());
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
             client.sendText("do not echo me");
-            await().atMost(WAIT).until(() -> functions.received("/transfer").size() == 1);
-            String id = functions
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/transfer").size() == 1);
+            String id = gateway.functions()
                     .received("/register")
                     .get(0)
                     .at("/websocket/secConnectionID")
@@ -207,22 +204,23 @@ class MessagesTest {
 
     @Test
     void aFullQueueStopsReadingInsteadOfDroppingMessages() {
-        functions.on("/transfer", event -> StubResponse.ok().after(Duration.ofMillis(20)));
+        gateway.functions().on("/transfer", event -> StubResponse.ok().after(Duration.ofMillis(20)));
         LimitsConfig limits = LimitsConfig.builder()
                 .inboundQueueMessages(4)
                 .inboundQueueBytes(1024)
                 .build();
-        gateway = TestGateway.start(GatewayConfig.builder().limits(limits).route(route().build()));
+        gateway.start(GatewayConfig.builder().limits(limits).route(route().build()));
         int count = 100;
 
         try (WsClient client = WsClient.open(gateway.ws("/chat"))) {
             for (int i = 0; i < count; i++) {
                 client.sendText("m" + i + " " + "x".repeat(200));
             }
-            await().atMost(WAIT).until(() -> functions.received("/transfer").size() >= count);
+            await().atMost(WAIT)
+                    .until(() -> gateway.functions().received("/transfer").size() >= count);
         }
 
-        List<JsonNode> received = functions.received("/transfer");
+        List<JsonNode> received = gateway.functions().received("/transfer");
         assertThat(received).hasSize(count);
         for (int i = 0; i < count; i++) {
             assertThat(received.get(i).at("/websocket/data").asText()).startsWith("m" + i + " ");

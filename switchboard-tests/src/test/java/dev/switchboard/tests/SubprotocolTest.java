@@ -4,49 +4,41 @@ import static dev.switchboard.testkit.StubFunctionServer.StubResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.config.RouteConfig;
+import dev.switchboard.testkit.GatewayExtension;
 import dev.switchboard.testkit.StubFunctionServer;
-import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.WsClient;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The subprotocol and extensions a client gets are exactly what the registration function
  * returns, seen by two independent client implementations (the JDK's and Netty's).
  */
 class SubprotocolTest {
-    private final StubFunctionServer functions = StubFunctionServer.start();
-    private TestGateway gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        functions.close();
-    }
+    @RegisterExtension
+    final GatewayExtension gateway = GatewayExtension.onSystemClock();
 
     private void startWithRegistration() {
-        gateway = TestGateway.start(RouteConfig.builder("/chat")
-                .register(functions.target("/register"))
+        gateway.start(RouteConfig.builder("/chat")
+                .register(gateway.functions().target("/register"))
                 .build());
     }
 
     @Test
     void functionsChoiceIsWhatTheNettyClientSees() {
-        functions.on("/register", event -> StubResponse.accept("superchat"));
+        gateway.functions().on("/register", event -> StubResponse.accept("superchat"));
         startWithRegistration();
 
         try (WsClient client =
                 WsClient.to(gateway.ws("/chat")).subprotocols("chat, superchat").open()) {
             assertThat(client.subprotocol()).isEqualTo("superchat");
         }
-        assertThat(functions
+        assertThat(gateway.functions()
                         .received("/register")
                         .get(0)
                         .at("/websocket/secWebSocketProtocol")
@@ -56,7 +48,7 @@ class SubprotocolTest {
 
     @Test
     void functionsChoiceIsWhatTheJdkClientSees() throws Exception {
-        functions.on("/register", event -> StubResponse.accept("chat"));
+        gateway.functions().on("/register", event -> StubResponse.accept("chat"));
         startWithRegistration();
 
         WebSocket socket = HttpClient.newHttpClient()
@@ -71,7 +63,7 @@ class SubprotocolTest {
 
     @Test
     void noSubprotocolWhenTheFunctionReturnsNone() throws Exception {
-        functions.on("/register", event -> StubResponse.accept(""));
+        gateway.functions().on("/register", event -> StubResponse.accept(""));
         startWithRegistration();
 
         WebSocket socket = HttpClient.newHttpClient()
@@ -86,7 +78,7 @@ class SubprotocolTest {
 
     @Test
     void routeSubprotocolsApplyWithoutRegistrationFunction() {
-        gateway = TestGateway.start(RouteConfig.builder("/open")
+        gateway.start(RouteConfig.builder("/open")
                 .subprotocols(java.util.List.of("v2", "v1"))
                 .build());
 
@@ -105,14 +97,14 @@ class SubprotocolTest {
 
     @Test
     void permessageDeflateOnlyWhenTheFunctionReturnsIt() {
-        functions.on("/register", event -> {
+        gateway.functions().on("/register", event -> {
             boolean allow = event.at("/queryString/deflate").asText().equals("yes");
             var body = StubFunctionServer.json().put("errNo", 0).put("errMsg", "ok");
             body.putObject("websocket").put("secWebSocketExtensions", allow ? "permessage-deflate" : "");
             return StubResponse.json(body);
         });
-        gateway = TestGateway.start(RouteConfig.builder("/chat")
-                .register(functions.target("/register"))
+        gateway.start(RouteConfig.builder("/chat")
+                .register(gateway.functions().target("/register"))
                 .transfer(dev.switchboard.core.function.FunctionTarget.parse(
                         "java:dev.switchboard.runtimes.java.builtin.Echo#transfer"))
                 .build());
@@ -134,9 +126,9 @@ class SubprotocolTest {
 
     @Test
     void jdkClientExchangesMessagesOverTheNegotiatedConnection() throws Exception {
-        functions.on("/register", event -> StubResponse.accept("chat"));
-        gateway = TestGateway.start(RouteConfig.builder("/chat")
-                .register(functions.target("/register"))
+        gateway.functions().on("/register", event -> StubResponse.accept("chat"));
+        gateway.start(RouteConfig.builder("/chat")
+                .register(gateway.functions().target("/register"))
                 .transfer(dev.switchboard.core.function.FunctionTarget.parse(
                         "java:dev.switchboard.runtimes.java.builtin.Echo#transfer"))
                 .build());

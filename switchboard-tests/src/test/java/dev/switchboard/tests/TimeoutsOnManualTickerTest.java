@@ -89,7 +89,7 @@ class TimeoutsOnManualTickerTest {
         WsClient client = gateway.open("/chat");
 
         gateway.advance(HOUR.minusSeconds(1));
-        assertThat(gateway.gateway().gateway().openConnections()).isEqualTo(1);
+        assertThat(gateway.node().openConnections()).isEqualTo(1);
         gateway.advance(Duration.ofSeconds(1));
 
         WsClient.Closed closed = client.awaitClose(WAIT);
@@ -128,7 +128,7 @@ class TimeoutsOnManualTickerTest {
 
         gateway.advance(ping);
         await().atMost(WAIT).until(() -> client.pingsReceived() == 1);
-        assertThat(gateway.gateway().gateway().openConnections()).isEqualTo(1);
+        assertThat(gateway.node().openConnections()).isEqualTo(1);
         gateway.advance(ping);
 
         WsClient.Closed closed = client.awaitClose(WAIT);
@@ -152,7 +152,7 @@ class TimeoutsOnManualTickerTest {
         }
 
         assertThat(client.isOpen()).isTrue();
-        assertThat(gateway.gateway().gateway().openConnections()).isEqualTo(1);
+        assertThat(gateway.node().openConnections()).isEqualTo(1);
     }
 
     @Test
@@ -227,7 +227,7 @@ class TimeoutsOnManualTickerTest {
             }
             gateway.advance(Duration.ofSeconds(1));
         }
-        assertThat(gateway.gateway().gateway().openConnections()).isEqualTo(1);
+        assertThat(gateway.node().openConnections()).isEqualTo(1);
     }
 
     @Test
