@@ -214,20 +214,26 @@ final class WorkerPool implements AutoCloseable {
         try {
             WorkerMessage message;
             while ((message = worker.next()) != null) {
-                if (message instanceof WorkerMessage.Log line) {
-                    HandlerOutput.line(function, worker.connectionId(), line.stream(), line.text());
-                } else if (message instanceof WorkerMessage.Result result) {
-                    answered(worker, result.id(), new FunctionResult.Response(200, result.body(), ""));
-                } else if (message instanceof WorkerMessage.Error error) {
-                    answered(worker, error.id(), raised(worker, error));
-                } else {
-                    worker.kill("it sent " + message + " after it was ready");
-                }
+                WorkerMessage read = message;
+                // what the handler printed or raised carries the trace id of its invocation
+                HandlerOutput.traced(worker.traceparent(), () -> handle(worker, read));
             }
         } catch (IOException e) {
             // the socket closed: the process ended, or was killed
         } catch (IllegalArgumentException e) {
             worker.kill("it broke the protocol: " + e.getMessage());
+        }
+    }
+
+    private void handle(Worker worker, WorkerMessage message) {
+        if (message instanceof WorkerMessage.Log line) {
+            HandlerOutput.line(function, worker.connectionId(), line.stream(), line.text());
+        } else if (message instanceof WorkerMessage.Result result) {
+            answered(worker, result.id(), new FunctionResult.Response(200, result.body(), ""));
+        } else if (message instanceof WorkerMessage.Error error) {
+            answered(worker, error.id(), raised(worker, error));
+        } else {
+            worker.kill("it sent " + message + " after it was ready");
         }
     }
 
