@@ -8,6 +8,7 @@ import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.function.FunctionTarget;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
+import dev.switchboard.runtimes.process.HandlerLoadException;
 import dev.switchboard.server.Gateway;
 import dev.switchboard.server.StaticContent;
 import java.net.InetSocketAddress;
@@ -81,6 +82,14 @@ final class DemoCommand implements Callable<Integer> {
             return ServeCommand.CONFIG_ERROR;
         }
         Map<String, String> push = processFunctions.started(gateway);
+        try {
+            ServeCommand.loadHandlers(gateway, processFunctions);
+        } catch (HandlerLoadException e) {
+            ServeCommand.startError(e);
+            processFunctions.close();
+            javaFunctions.close();
+            return ServeCommand.CONFIG_ERROR;
+        }
         // the in-process chat functions push like any function: over HTTP to the push API
         System.setProperty(ChatFunctions.PUSH_URL_PROPERTY, push.get("SWITCHBOARD_PUSH_URL"));
         if (push.containsKey("SWITCHBOARD_PUSH_TOKEN")) {

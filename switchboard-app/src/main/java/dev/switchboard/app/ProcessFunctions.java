@@ -4,6 +4,7 @@ import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.RuntimesConfig;
 import dev.switchboard.core.dialect.aws.AwsEnvironment;
 import dev.switchboard.core.function.FunctionInvokerFactory;
+import dev.switchboard.runtimes.process.HandlerLoadException;
 import dev.switchboard.runtimes.process.ProcessFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
 import java.util.HashMap;
@@ -11,9 +12,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The Python and Node runtimes of a node. Their workers start with the first invocation and get
- * the push URL in their environment; it is only known once the gateway listens (the push port may
- * be 0 in config), so a worker that starts earlier waits for {@link #started}. When a route speaks
+ * The Python and Node runtimes of a node. Their workers start once the gateway listens
+ * ({@link #loadHandlers}) and get the push URL in their environment; it is only known then (the
+ * push port may be 0 in config), so a worker that starts earlier waits for {@link #started}. When a route speaks
  * the aws dialect, they also get what AWS SDKs need to reach its {@code @connections} API
  * ({@link AwsEnvironment}).
  */
@@ -47,6 +48,16 @@ final class ProcessFunctions implements AutoCloseable {
         }
         pushEnvironment.complete(Map.copyOf(variables));
         return Map.copyOf(variables);
+    }
+
+    /**
+     * Starts every function's workers and waits until each has loaded its handler file.
+     *
+     * @throws HandlerLoadException naming, one line each, every function whose handler could not
+     *     be loaded and its error (a missing package, a syntax error, a missing handler function)
+     */
+    void loadHandlers() throws InterruptedException {
+        factory.loadHandlers();
     }
 
     /** Kills every worker. */

@@ -6,6 +6,7 @@ import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.redis.RedisBackplane;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
+import dev.switchboard.runtimes.process.HandlerLoadException;
 import dev.switchboard.server.Gateway;
 import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
@@ -97,8 +98,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             gateway = builder.start();
             processFunctions.started(gateway);
-        } catch (ConfigException e) {
-            System.err.println("switchboard: " + e.getMessage());
+            loadHandlers(gateway, processFunctions);
+        } catch (ConfigException | HandlerLoadException e) {
+            startError(e);
             javaFunctions.close();
             if (processFunctions != null) {
                 processFunctions.close();
@@ -115,6 +117,25 @@ final class ServeCommand implements Callable<Integer> {
         javaFunctions.close();
         processFunctions.close();
         return 0;
+    }
+
+    /**
+     * Waits until every Python and Node handler has loaded; one that cannot be loaded stops the
+     * node (closed again) before its banner, instead of failing every call.
+     */
+    static void loadHandlers(Gateway gateway, ProcessFunctions processFunctions) throws InterruptedException {
+        try {
+            processFunctions.loadHandlers();
+        } catch (HandlerLoadException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    /** Prints a config or start-up error: one line, or one per handler that could not be loaded. */
+    static void startError(RuntimeException e) {
+        List<String> lines = e instanceof HandlerLoadException handlers ? handlers.failures() : List.of(e.getMessage());
+        lines.forEach(line -> System.err.println("switchboard: " + line));
     }
 
     /** A class loader over {@code --functions-jar}'s jars, or the gateway's own when there are none. */

@@ -89,6 +89,7 @@ class ReleaseArchiveTest {
         assertThat(home.resolve("conf/switchboard.yaml")).isRegularFile();
         assertThat(home.resolve("systemd/switchboard.service")).isRegularFile();
         assertThat(home.resolve("README.md")).isRegularFile();
+        assertThat(home.resolve("LICENSE")).content().contains("Apache License", "Version 2.0");
         assertThat(home.resolve("docs/configuration.md")).isRegularFile();
     }
 

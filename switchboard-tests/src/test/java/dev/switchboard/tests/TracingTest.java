@@ -123,6 +123,44 @@ class TracingTest {
         assertThat(call.traceId()).isEqualTo(TRACE_ID);
         assertThat(handshake.traceId()).isEqualTo(TRACE_ID);
         assertThat(handshake.parentSpanId()).isEqualTo(CALLER_SPAN);
+
+        // a failed transfer, a failed cleanup attempt and a refused push log with their trace ids
+        functions.on("/transfer", event -> StubFunctionServer.StubResponse.text(500, "broken for the test"));
+        functions.on("/cleanup", event -> StubFunctionServer.StubResponse.text(500, "broken for the test"));
+        client.sendText("to a broken transfer");
+        awaitLogLine(b.log(), "transfer failed", traceIdSeenBy("/transfer"));
+        client.close();
+        awaitLogLine(b.log(), "cleanup attempt 1 failed", traceIdSeenBy("/cleanup"));
+        HttpResponse<String> refused = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.pushPort() + "/push"))
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", CALLER)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"websocket\":{}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        awaitLogLine(a.log(), "push API: POST /push answered", TRACE_ID);
+    }
+
+    /** The trace id of the first call of {@code path}'s function, from the traceparent it got. */
+    private String traceIdSeenBy(String path) {
+        String traceparent = await().atMost(WAIT)
+                .until(
+                        () -> functions.calls(path).stream()
+                                .map(call -> call.header("traceparent"))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        assertThat(traceparent).as("the traceparent %s got", path).isNotNull();
+        return traceparent.split("-")[1];
+    }
+
+    /** Waits for a line of {@code log} that holds {@code text} and carries {@code traceId}. */
+    private static void awaitLogLine(Path log, String text, String traceId) {
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Files.readAllLines(log))
+                        .as("lines with %s", text)
+                        .anyMatch(line -> line.contains(text) && line.contains("trace_id=\"" + traceId + "\"")));
     }
 
     @Test
@@ -152,6 +190,7 @@ class TracingTest {
         process.destroy();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(receiver.spans()).isEmpty();
+        assertThat(Files.readString(a.log())).as("the log").doesNotContain("trace_id");
     }
 
     /** A client of {@code node}'s {@code /chat} whose upgrade request carries the caller's traceparent. */
@@ -213,7 +252,12 @@ class TracingTest {
         int clientPort = LocalPorts.free();
         int pushPort = LocalPorts.free();
         Path config = dir.resolve(id + ".yaml");
-        Files.writeString(config, LocalPorts.clusterNodeConfig(id, clientPort, pushPort, redis, functions));
+        Files.writeString(
+                config,
+                LocalPorts.clusterNodeConfig(id, clientPort, pushPort, redis, functions)
+                        .replace(
+                                "      cleanup: ",
+                                "      transfer: " + functions.url("/transfer") + "\n      cleanup: "));
         return new ChildNode(id, clientPort, pushPort, config, dir.resolve(id + ".log"), env);
     }
 

@@ -16,12 +16,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -32,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates invokers for {@code python:file.py[:handler]} and {@code node:file.js[:handler]}
  * targets. Each function gets a pool of {@code runtimes.workers} long-lived worker processes,
- * started with its first invocation, in the handler file's folder, with the gateway's
+ * started by {@link #loadHandlers} or else with its first invocation, in the handler file's folder, with the gateway's
  * environment plus the variables {@code environment} supplies at that moment (the push URL,
  * which is only known once the gateway listens). The worker scripts are extracted from the jar
  * into a private temporary folder when the first such target is created; {@link #close} kills
@@ -129,6 +134,43 @@ public final class ProcessFunctionInvokerFactory implements FunctionInvokerFacto
                 Backoff.DEFAULT);
         pools.add(pool);
         return Optional.of(new ProcessFunctionInvoker(target.spec(), pool));
+    }
+
+    /**
+     * Starts the workers of every function created so far, rather than with each function's first
+     * invocation, and waits until the first worker of each has loaded its handler file or failed
+     * to. Loading is bounded by {@link #START_TIMEOUT}: a worker that takes longer is killed and
+     * counts as failed. Call it once the gateway listens, so that the workers see the push URL.
+     *
+     * @throws HandlerLoadException with one line per function whose handler could not be loaded,
+     *     naming it and the error (e.g. {@code python:pairs.py: the handler cannot be loaded:
+     *     ModuleNotFoundError: No module named 'requests'}). The pools do not log these errors
+     *     themselves (only at DEBUG, with the traceback), so the caller reports each once.
+     */
+    public void loadHandlers() throws InterruptedException {
+        Map<String, CompletableFuture<Optional<WorkerStartException>>> loads = new LinkedHashMap<>();
+        synchronized (this) {
+            for (WorkerPool pool : pools) {
+                loads.putIfAbsent(pool.function(), pool.start().toCompletableFuture());
+            }
+        }
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<Optional<WorkerStartException>>> load : loads.entrySet()) {
+            Optional<WorkerStartException> error;
+            try {
+                // the worker's own start timeout ends a slow load first; this only guards that
+                error = load.getValue().get(START_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                error = Optional.of(
+                        new WorkerStartException("no worker loaded it within " + START_TIMEOUT.toSeconds() + " s", ""));
+            }
+            // Node's "Cannot find module" goes on with its require stack: the first line says it
+            error.ifPresent(e -> failures.add(load.getKey() + ": the handler cannot be loaded: "
+                    + e.getMessage().lines().findFirst().orElse("").strip()));
+        }
+        if (!failures.isEmpty()) {
+            throw new HandlerLoadException(List.copyOf(failures));
+        }
     }
 
     /** The private folder holding the worker scripts and sockets, made on first use. */

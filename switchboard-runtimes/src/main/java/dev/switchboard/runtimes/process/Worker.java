@@ -154,6 +154,11 @@ final class Worker {
         return current == null ? null : current.connectionId();
     }
 
+    /** The {@code traceparent} of the running invocation; null while idle or with tracing off. */
+    synchronized @Nullable String traceparent() {
+        return current == null ? null : current.invocation().traceparent();
+    }
+
     /** Invocations this worker has answered. */
     synchronized int answered() {
         return answered;
@@ -273,7 +278,8 @@ final class Worker {
                 new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = output.readLine()) != null) {
-                HandlerOutput.line(function, connectionId(), "fd", line);
+                String printed = line;
+                HandlerOutput.traced(traceparent(), () -> HandlerOutput.line(function, connectionId(), "fd", printed));
             }
         } catch (IOException e) {
             // the process ended; nothing more to read

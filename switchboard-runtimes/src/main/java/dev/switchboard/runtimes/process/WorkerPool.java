@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * a dedicated thread, which starts it, reads its answers and starts another when it dies: at
  * once after a kill for a timeout, with {@link Backoff} after a crash. Invocations go to an idle
  * worker, or wait in arrival order for the next one that frees up. Slots start with the first
- * invocation, so workers see the push URL of a gateway that is already listening.
+ * invocation, or with {@link #start} once the gateway listens, so workers see the push URL of a
+ * gateway that is already listening.
  */
 final class WorkerPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -51,6 +55,10 @@ final class WorkerPool implements AutoCloseable {
 
     private boolean closed;
     private @Nullable String startError;
+    /** Completed by the first worker that loads (empty) or fails to (its error), once {@link #start} asked. */
+    private final CompletableFuture<Optional<WorkerStartException>> firstStart = new CompletableFuture<>();
+
+    private boolean startAwaited;
 
     WorkerPool(
             String function,
@@ -134,6 +142,21 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the workers now rather than with the first invocation, and tells how the first of
+     * them loaded the handler: an empty result once one is ready, the error when one could not
+     * load it. That first error is the caller's to report; the pool logs it at DEBUG only.
+     */
+    CompletionStage<Optional<WorkerStartException>> start() {
+        synchronized (lock) {
+            startAwaited = true;
+            if (!closed) {
+                startSlots();
+            }
+        }
+        return firstStart;
+    }
+
     private void startSlots() {
         if (started) {
             return;
@@ -181,6 +204,7 @@ final class WorkerPool implements AutoCloseable {
             everReady = true;
             startError = null;
         }
+        firstStart.complete(Optional.empty());
         log.debug("{}: worker pid {} ready", function, worker.pid());
         nextFor(worker);
     }
@@ -190,20 +214,26 @@ final class WorkerPool implements AutoCloseable {
         try {
             WorkerMessage message;
             while ((message = worker.next()) != null) {
-                if (message instanceof WorkerMessage.Log line) {
-                    HandlerOutput.line(function, worker.connectionId(), line.stream(), line.text());
-                } else if (message instanceof WorkerMessage.Result result) {
-                    answered(worker, result.id(), new FunctionResult.Response(200, result.body(), ""));
-                } else if (message instanceof WorkerMessage.Error error) {
-                    answered(worker, error.id(), raised(worker, error));
-                } else {
-                    worker.kill("it sent " + message + " after it was ready");
-                }
+                WorkerMessage read = message;
+                // what the handler printed or raised carries the trace id of its invocation
+                HandlerOutput.traced(worker.traceparent(), () -> handle(worker, read));
             }
         } catch (IOException e) {
             // the socket closed: the process ended, or was killed
         } catch (IllegalArgumentException e) {
             worker.kill("it broke the protocol: " + e.getMessage());
+        }
+    }
+
+    private void handle(Worker worker, WorkerMessage message) {
+        if (message instanceof WorkerMessage.Log line) {
+            HandlerOutput.line(function, worker.connectionId(), line.stream(), line.text());
+        } else if (message instanceof WorkerMessage.Result result) {
+            answered(worker, result.id(), new FunctionResult.Response(200, result.body(), ""));
+        } else if (message instanceof WorkerMessage.Error error) {
+            answered(worker, error.id(), raised(worker, error));
+        } else {
+            worker.kill("it sent " + message + " after it was ready");
         }
     }
 
@@ -260,10 +290,12 @@ final class WorkerPool implements AutoCloseable {
         List<PendingCall> failed = new ArrayList<>();
         boolean stopped;
         boolean repeated;
+        boolean reportedByCaller;
         synchronized (lock) {
             workers.remove(worker);
             stopped = closed;
             repeated = e.getMessage().equals(startError);
+            reportedByCaller = startAwaited && firstStart.complete(Optional.of(e));
             if (!stopped) {
                 startError = e.getMessage();
                 if (ready == 0) {
@@ -275,12 +307,11 @@ final class WorkerPool implements AutoCloseable {
         if (stopped) {
             return false;
         }
-        if (repeated) {
+        String traceback = e.traceback().isEmpty() ? "" : "\n" + e.traceback().stripTrailing();
+        if (repeated || reportedByCaller) {
             // every worker of the pool retries with its backoff: the same error once is enough
-            log.debug("{}: worker could not start: {} (again)", function, e.getMessage());
+            log.debug("{}: worker could not start: {}{}", function, e.getMessage(), traceback);
         } else {
-            String traceback =
-                    e.traceback().isEmpty() ? "" : "\n" + e.traceback().stripTrailing();
             log.error(
                     "{}: worker could not start: {}; trying again with backoff, logged again when the error"
                             + " changes{}",
@@ -348,9 +379,15 @@ final class WorkerPool implements AutoCloseable {
             idle.clear();
             running = new ArrayList<>(workers);
         }
+        firstStart.complete(Optional.of(new WorkerStartException("the process runtime has stopped", "")));
         FunctionResult failure = new FunctionResult.Failure(function + ": the process runtime has stopped");
         failed.forEach(call -> call.finish(failure));
         running.forEach(worker -> worker.kill("the gateway is stopping"));
+    }
+
+    /** The function's target, as written in config. */
+    String function() {
+        return function;
     }
 
     /** Workers that loaded the handler and have not ended; for tests and logs. */

@@ -10,6 +10,7 @@ import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.RequestUris;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
+import dev.switchboard.server.internal.tracing.Tracing;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -107,27 +111,42 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         Exchange exchange = new Exchange(request);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        // a push is one span, continuing the caller's traceparent; what it logs carries its trace id
+        Span span = Tracing.ENABLED && exchange.path().equals("/push")
+                ? Tracing.startContinuing(
+                        "switchboard.push", SpanKind.SERVER, request.headers().get(Tracing.TRACEPARENT))
+                : null;
         CompletionStage<FullHttpResponse> answer;
-        try {
+        try (Scope traced = Tracing.enter(span)) {
             answer = respond(ctx, exchange);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.whenComplete((response, error) -> {
-            FullHttpResponse sent = error == null ? response : failure(ctx, exchange, unwrap(error));
-            if (error == null) {
-                String outcome = exchange.outcome != null
-                        ? exchange.outcome
-                        : sent.status().code() == 200 ? "ok" : outcomeOf(sent);
-                metrics.push(exchange.action, outcome);
-            }
-            HttpUtil.setKeepAlive(sent, keepAlive);
-            if (ctx.executor().inEventLoop()) {
-                ctx.writeAndFlush(sent);
-            } else {
-                ctx.executor().execute(() -> ctx.writeAndFlush(sent));
+            try (Scope traced = Tracing.enter(span)) {
+                FullHttpResponse sent = error == null ? response : failure(ctx, exchange, unwrap(error));
+                if (span != null) {
+                    span.setAttribute("http.response.status_code", sent.status().code());
+                    span.end();
+                }
+                send(ctx, exchange, keepAlive, error == null, sent);
             }
         });
+    }
+
+    private void send(
+            ChannelHandlerContext ctx, Exchange exchange, boolean keepAlive, boolean replied, FullHttpResponse sent) {
+        if (replied) {
+            String outcome =
+                    exchange.outcome != null ? exchange.outcome : sent.status().code() == 200 ? "ok" : outcomeOf(sent);
+            metrics.push(exchange.action, outcome);
+        }
+        HttpUtil.setKeepAlive(sent, keepAlive);
+        if (ctx.executor().inEventLoop()) {
+            ctx.writeAndFlush(sent);
+        } else {
+            ctx.executor().execute(() -> ctx.writeAndFlush(sent));
+        }
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -193,8 +212,10 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ObjectNode body = TencentPushParser.readTree(new ByteBufInputStream(request.content()));
             PushCommand command = TencentPushParser.parse(body);
             exchange.action = actionOf(command);
-            return reply(
-                    ctx, exchange, router.route(command, body, request.headers().get("traceparent")));
+            if (Tracing.ENABLED) {
+                PushRouter.describe(Span.current(), command);
+            }
+            return reply(ctx, exchange, router.route(command, body));
         }
         if (path.equals("/healthz")) {
             exchange.action = "healthz";

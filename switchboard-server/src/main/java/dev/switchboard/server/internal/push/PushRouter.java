@@ -15,8 +15,6 @@ import dev.switchboard.server.internal.metrics.GatewayMetrics;
 import dev.switchboard.server.internal.session.SessionMoves;
 import dev.switchboard.server.internal.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,27 +66,13 @@ final class PushRouter {
         this.moves = moves;
     }
 
-    /**
-     * {@link #route(PushCommand, ObjectNode)} in a {@code switchboard.push} span that continues
-     * {@code traceparent} (the push request's header) while tracing is on.
-     */
-    CompletionStage<PushReply> route(PushCommand command, ObjectNode body, @Nullable String traceparent) {
-        if (!Tracing.ENABLED) {
-            return route(command, body);
-        }
-        Span span = Tracing.startContinuing("switchboard.push", SpanKind.SERVER, traceparent)
-                .setAttribute(
-                        "switchboard.push.action",
-                        command.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+    /** Names {@code command}'s action and, for one connection, its id on the push's span. */
+    static void describe(Span span, PushCommand command) {
+        span.setAttribute(
+                "switchboard.push.action", command.getClass().getSimpleName().toLowerCase(Locale.ROOT));
         String target = singleTarget(command);
         if (target != null) {
             span.setAttribute("switchboard.connection_id", target);
-        }
-        try (Scope traced = Tracing.enter(span)) {
-            return route(command, body).whenComplete((reply, error) -> {
-                span.setAttribute("http.response.status_code", reply == null ? 500 : reply.status());
-                span.end();
-            });
         }
     }
 

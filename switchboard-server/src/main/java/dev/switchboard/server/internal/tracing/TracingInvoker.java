@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -49,8 +50,17 @@ public final class TracingInvoker implements FunctionInvoker {
         try (Scope ignored = Tracing.enter(span)) {
             result = invoker.invoke(traced);
         }
+        CompletableFuture<FunctionResult> answered = new CompletableFuture<>();
         // the stage never completes exceptionally (FunctionInvoker's contract)
-        return result.whenComplete((outcome, error) -> end(span, outcome));
+        result.whenComplete((outcome, error) -> {
+            end(span, outcome);
+            // the caller's reactions run in the span's scope: what they log (a failed transfer,
+            // a cleanup retried) carries the trace id
+            try (Scope ignored = Tracing.enter(span)) {
+                answered.complete(outcome);
+            }
+        });
+        return answered;
     }
 
     private static void end(Span span, FunctionResult outcome) {
