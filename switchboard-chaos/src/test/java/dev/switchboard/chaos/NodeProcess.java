@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * One gateway node: {@code java -jar switchboard.jar serve --config node.yaml} as a child process,
- * on fixed ports so that a restart comes back where its clients and callers expect it.
+ * on fixed ports and with its own {@code state-dir}, so that a restart comes back where its clients
+ * and callers expect it, with the record of the connections its previous run opened.
  */
 final class NodeProcess implements AutoCloseable {
     /** Built by the app module's package phase, before this module's tests run. */
@@ -54,6 +55,7 @@ final class NodeProcess implements AutoCloseable {
                     push:
                       listen: 127.0.0.1:%d
                     shutdown-timeout: 5s
+                    state-dir: %s
                     cluster:
                       redis: redis://127.0.0.1:%d
                       heartbeat-interval: %dms
@@ -73,6 +75,7 @@ final class NodeProcess implements AutoCloseable {
                             id,
                             clientPort,
                             pushPort,
+                            dir.resolve(id + "-state"),
                             redisPort,
                             ChaosCluster.HEARTBEAT.toMillis(),
                             ChaosCluster.TTL.toMillis(),

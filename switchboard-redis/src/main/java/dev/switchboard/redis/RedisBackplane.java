@@ -17,6 +17,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -153,10 +154,20 @@ public final class RedisBackplane implements ClusterBackplane {
                 forwarder.subscribed().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 state.lossMonitor().reclaimPreviousRun(state.self(), link.commands(), config.startupTimeout());
             }
-            int count = state.registrations().resync(state.self(), RESYNC_TIMEOUT);
+            state.lossMonitor().rewriteTakenOver(link.commands(), COMMAND_TIMEOUT);
+            Registrations.Resynced resynced = state.registrations().resync(state.self(), RESYNC_TIMEOUT);
             connectedSinceNanos = System.nanoTime();
             available = true;
-            log.info("{}: this node and its {} connections are registered", why, count);
+            if (resynced.removed() > 0) {
+                log.info(
+                        "{}: this node and its {} connections are registered; {} records of connections that"
+                                + " ended were removed",
+                        why,
+                        resynced.connections(),
+                        resynced.removed());
+            } else {
+                log.info("{}: this node and its {} connections are registered", why, resynced.connections());
+            }
             registered.complete(null);
         } catch (Exception e) {
             markUnavailable("registration failed: " + e);
@@ -186,6 +197,14 @@ public final class RedisBackplane implements ClusterBackplane {
         if (state != null) {
             state.registrations().opened(record);
         }
+    }
+
+    @Override
+    public CompletionStage<Void> register(ConnectionRecord record, Collection<String> groups) {
+        Joined state = joined;
+        return state == null
+                ? CompletableFuture.completedFuture(null)
+                : state.registrations().register(record, groups);
     }
 
     @Override

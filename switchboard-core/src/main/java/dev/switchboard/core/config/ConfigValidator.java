@@ -181,12 +181,6 @@ final class ConfigValidator {
         if (config.stateDir().toString().isBlank()) {
             throw new ConfigException("state-dir: empty (expected: a directory path, or no state-dir)");
         }
-        if (config.cluster() != null) {
-            // both would clean up after a crash: the surviving nodes at once, this node at its restart
-            throw new ConfigException("state-dir: " + config.stateDir()
-                    + " is set in cluster mode (expected: no state-dir; surviving nodes clean up a lost node's"
-                    + " connections)");
-        }
     }
 
     private static void validateRuntimes(RuntimesConfig runtimes) {
