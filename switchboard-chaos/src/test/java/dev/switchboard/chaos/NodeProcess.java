@@ -22,8 +22,14 @@ import java.util.stream.Stream;
  * and callers expect it, with the record of the connections its previous run opened.
  */
 final class NodeProcess implements AutoCloseable {
-    /** Built by the app module's package phase, before this module's tests run. */
-    static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar")
+    /**
+     * Built by the app module's package phase, before this module's tests run; {@code -Dchaos.jar}
+     * runs another build (an older one, or one broken on purpose to see the checker catch it).
+     */
+    static final Path JAR = Path.of(System.getProperty(
+                    "chaos.jar",
+                    Path.of("..", "switchboard-app", "target", "switchboard.jar")
+                            .toString()))
             .toAbsolutePath()
             .normalize();
 
