@@ -36,11 +36,13 @@ final class ChaosRun {
             int honest503,
             int cutOffCleanups,
             int repeatedAfterKill,
+            int sessionDuplicates,
             List<Anomaly> anomalies) {
         String summary() {
             StringBuilder text = new StringBuilder(String.format(
                     "seed %d: %d operations (%d pushes, %d frames received), %d faults %s, %d honest 503s,"
-                            + " %d cut-off cleanups, %d cleanups repeated after a kill, %d anomalies",
+                            + " %d cut-off cleanups, %d cleanups repeated after a kill, %d session duplicates in a"
+                            + " move, %d anomalies",
                     seed,
                     operations,
                     pushes,
@@ -50,6 +52,7 @@ final class ChaosRun {
                     honest503,
                     cutOffCleanups,
                     repeatedAfterKill,
+                    sessionDuplicates,
                     anomalies.size()));
             Map<String, Integer> byRule = new java.util.TreeMap<>();
             anomalies.forEach(a -> byRule.merge(a.rule(), 1, Integer::sum));
@@ -176,6 +179,7 @@ final class ChaosRun {
                 honest,
                 checker.cutOffCleanups(),
                 checker.repeatedAfterKill(),
+                checker.sessionDuplicates(),
                 checker.anomalies());
         System.out.println(result.summary());
         log.info("{}", result.summary());
@@ -201,8 +205,8 @@ final class ChaosRun {
                 throw new IllegalStateException(node.id() + " not ready after the faults ended:\n" + node.logText());
             }
         }
-        // every node has heartbeated and re-registered since the last fault
-        Pause.sleep(ChaosCluster.TTL.multipliedBy(2));
+        // a takeover started before the nodes were ready again has ended
+        Pause.sleep(ChaosCluster.TTL);
     }
 
     /** Waits until every accepted connection has a cleanup, or {@link #SETTLE} has passed. */
@@ -217,7 +221,7 @@ final class ChaosRun {
             Pause.sleep(Duration.ofMillis(200));
         }
         // late repeats (a second cleanup) would come within a few heartbeats
-        Pause.sleep(ChaosCluster.TTL.multipliedBy(3));
+        Pause.sleep(ChaosCluster.TTL.plus(ChaosCluster.HEARTBEAT.multipliedBy(2)));
     }
 
     private static List<Resources> resources(ChaosCluster cluster) {
