@@ -244,7 +244,8 @@ final class Checker {
 
     private void checkPush(Push push) {
         Set<String> arrived = receivers.getOrDefault(push.id(), Set.of());
-        String what = "push #" + push.id() + " (" + describe(push) + " via " + push.node() + ")";
+        String what =
+                "push #" + push.id() + " (" + describe(push) + " via " + push.node() + ", " + at(push.start()) + ")";
         if (push.status() == 500) {
             add("internal error", what + " answered 500");
         }
@@ -288,6 +289,12 @@ final class Checker {
                                 + " (on " + where + ", open throughout) never got it");
             }
         }
+    }
+
+    /** {@code nanos} as the wall-clock time of day (UTC) the nodes' logs use. */
+    private String at(long nanos) {
+        long millis = history.originMillis + (nanos - history.originNanos) / 1_000_000;
+        return java.time.Instant.ofEpochMilli(millis).toString().substring(11, 23);
     }
 
     /** How many clients ended at or after {@code time}. */

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +57,7 @@ class ForgottenByRedisRegressionTest {
             List<String> ids = open(restarted, history);
 
             restarted.kill();
-            await().atMost(WAIT).until(() -> cleanupsOf(history, ids).size() == ids.size()); // taken over
+            await().atMost(WAIT).until(() -> history.cleanupsOf(ids).size() == ids.size()); // taken over
             cluster.redis.kill(false);
             cluster.redis.start();
             restarted.start();
@@ -68,8 +66,8 @@ class ForgottenByRedisRegressionTest {
             // from anywhere else would come within a few heartbeats
             await().during(ChaosCluster.TTL.multipliedBy(2))
                     .atMost(WAIT)
-                    .untilAsserted(() -> assertThat(cleanupsOf(history, ids).values())
-                            .as("cleanups by connection: %s", cleanupsOf(history, ids))
+                    .untilAsserted(() -> assertThat(history.cleanupsOf(ids).values())
+                            .as("cleanups by connection: %s", history.cleanupsOf(ids))
                             .allSatisfy(count -> assertThat(count).isEqualTo(1)));
         }
     }
@@ -85,16 +83,10 @@ class ForgottenByRedisRegressionTest {
 
     private static void awaitOneCleanupEach(History history, List<String> ids) {
         await().atMost(WAIT)
-                .untilAsserted(() -> assertThat(cleanupsOf(history, ids))
+                .untilAsserted(() -> assertThat(history.cleanupsOf(ids))
                         .as("cleanups by connection")
                         .containsOnlyKeys(ids));
-        assertThat(cleanupsOf(history, ids).values())
+        assertThat(history.cleanupsOf(ids).values())
                 .allSatisfy(count -> assertThat(count).isEqualTo(1));
-    }
-
-    static Map<String, Long> cleanupsOf(History history, List<String> ids) {
-        return history.cleanups.stream()
-                .filter(c -> ids.contains(c.connId()))
-                .collect(Collectors.groupingBy(History.Cleanup::connId, Collectors.counting()));
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Everything a run did and saw, as the checker reads it: every push and its answer, every frame
@@ -75,5 +76,13 @@ final class History {
     final Map<String, String> connIdByKey = new ConcurrentHashMap<>();
     final List<ChaosClient> clients = new CopyOnWriteArrayList<>();
     final AtomicLong operations = new AtomicLong();
+
+    /** How many cleanups each of {@code ids} got so far (those with none are left out). */
+    Map<String, Long> cleanupsOf(List<String> ids) {
+        return cleanups.stream()
+                .filter(c -> ids.contains(c.connId()))
+                .collect(Collectors.groupingBy(Cleanup::connId, Collectors.counting()));
+    }
+
     final AtomicLong pushIds = new AtomicLong();
 }
