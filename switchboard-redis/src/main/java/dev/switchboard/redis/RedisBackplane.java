@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,6 +53,13 @@ public final class RedisBackplane implements ClusterBackplane {
         thread.setDaemon(true);
         return thread;
     });
+    /** Heartbeats while the cluster thread is busy with a resync, which can take longer than the TTL. */
+    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "switchboard-cluster-keepalive");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final Forwarder forwarder;
     private final CompletableFuture<Void> registered = new CompletableFuture<>();
     private volatile @Nullable Joined joined;
@@ -149,9 +157,16 @@ public final class RedisBackplane implements ClusterBackplane {
         available = false;
         reachable = true;
         state.registrations().writable(true);
+        String node = state.self().nodeId();
+        long interval = config.heartbeatInterval().toNanos();
+        ScheduledFuture<?> heartbeats =
+                keepAlive.scheduleWithFixedDelay(() -> heartbeat(node), interval, interval, TimeUnit.NANOSECONDS);
         try {
             if (!registered.isDone()) {
                 forwarder.subscribed().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // a member from now on, so group pushes visit it while it cleans up its previous run
+                await(link.commands().del(RedisKeys.lost(node)));
+                await(link.commands().sadd(RedisKeys.NODES, node));
                 state.lossMonitor().reclaimPreviousRun(state.self(), link.commands(), config.startupTimeout());
             }
             state.lossMonitor().rewriteTakenOver(link.commands(), COMMAND_TIMEOUT);
@@ -171,6 +186,21 @@ public final class RedisBackplane implements ClusterBackplane {
             registered.complete(null);
         } catch (Exception e) {
             markUnavailable("registration failed: " + e);
+        } finally {
+            heartbeats.cancel(false);
+        }
+    }
+
+    /** Keeps this node's heartbeat key alive; a failure shows at the next tick. */
+    private void heartbeat(String node) {
+        try {
+            link.commands()
+                    .set(
+                            RedisKeys.node(node),
+                            "alive",
+                            SetArgs.Builder.px(config.heartbeatTtl().toMillis()));
+        } catch (RuntimeException e) {
+            // not connected: the next tick marks the backplane unreachable
         }
     }
 
@@ -411,6 +441,7 @@ public final class RedisBackplane implements ClusterBackplane {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        keepAlive.shutdownNow();
         Joined state = joined;
         if (state != null && reachable) {
             try {
