@@ -291,10 +291,13 @@ final class Checker {
         }
     }
 
+    private static final java.time.format.DateTimeFormatter TIME_OF_DAY =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
+
     /** {@code nanos} as the wall-clock time of day (UTC) the nodes' logs use. */
     private String at(long nanos) {
         long millis = history.originMillis + (nanos - history.originNanos) / 1_000_000;
-        return java.time.Instant.ofEpochMilli(millis).toString().substring(11, 23);
+        return TIME_OF_DAY.format(java.time.Instant.ofEpochMilli(millis));
     }
 
     /** How many clients ended at or after {@code time}. */
