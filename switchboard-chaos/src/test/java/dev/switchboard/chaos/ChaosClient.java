@@ -181,9 +181,23 @@ final class ChaosClient {
      * {@code reset} comes.
      */
     void resume(List<NodeProcess> nodes, int to) {
+        resume(nodes, to, false);
+    }
+
+    /**
+     * Resumes on {@code to} a session whose socket its node dropped, unless another worker has
+     * resumed it meanwhile (which would drop the socket it just resumed on).
+     */
+    void resumeDropped(List<NodeProcess> nodes, int to) {
+        if (!resuming) { // a worker that finds it resuming moves on rather than wait for it
+            resume(nodes, to, true);
+        }
+    }
+
+    private void resume(List<NodeProcess> nodes, int to, boolean onlyIfDropped) {
         resuming = true;
         try {
-            resumeNow(nodes, to);
+            resumeNow(nodes, to, onlyIfDropped);
         } finally {
             resuming = false;
         }
@@ -194,8 +208,8 @@ final class ChaosClient {
         return resuming;
     }
 
-    private synchronized void resumeNow(List<NodeProcess> nodes, int to) {
-        if (!reliable || endedAt >= 0) {
+    private synchronized void resumeNow(List<NodeProcess> nodes, int to, boolean onlyIfDropped) {
+        if (!reliable || endedAt >= 0 || onlyIfDropped && droppedAt < 0) {
             return;
         }
         long[] move = {System.nanoTime(), Long.MAX_VALUE};

@@ -17,10 +17,15 @@ import java.util.List;
  */
 final class ChaosCluster implements AutoCloseable {
     static final int NODES = 3;
-    static final Duration HEARTBEAT = Duration.ofMillis(500);
-    static final Duration TTL = Duration.ofMillis(2000);
-    static final Duration FORWARD_TIMEOUT = Duration.ofMillis(1500);
-    static final Duration RESUME_WINDOW = Duration.ofMillis(3000);
+    /**
+     * The documented defaults: a build machine shared with other builds starves a node's
+     * heartbeat for seconds, and a tighter TTL then declares live nodes lost with no fault at all.
+     */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+    static final Duration TTL = Duration.ofSeconds(5);
+    static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration RESUME_WINDOW = Duration.ofSeconds(5);
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     final ChaosRedis redis;

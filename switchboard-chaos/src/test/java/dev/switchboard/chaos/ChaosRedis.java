@@ -46,6 +46,20 @@ final class ChaosRedis implements AutoCloseable {
         }
     }
 
+    /** Saves a snapshot now, which a later {@link #killToLastSnapshot()} restarts from. */
+    void save() {
+        cli("SAVE");
+    }
+
+    /**
+     * Kills the server without saving: it starts again from the last {@link #save()}, an older
+     * snapshot than what it held, as after a restore from a backup.
+     */
+    void killToLastSnapshot() {
+        process.destroyForcibly();
+        waitFor(process);
+    }
+
     void start() {
         process = launch();
     }

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +35,14 @@ final class ChaosRun {
             long frames,
             int honest503,
             int cutOffCleanups,
+            int repeatedAfterKill,
+            int sessionDuplicates,
             List<Anomaly> anomalies) {
         String summary() {
             StringBuilder text = new StringBuilder(String.format(
                     "seed %d: %d operations (%d pushes, %d frames received), %d faults %s, %d honest 503s,"
-                            + " %d cut-off cleanups, %d anomalies",
+                            + " %d cut-off cleanups, %d cleanups repeated after a kill, %d session duplicates in a"
+                            + " move, %d anomalies",
                     seed,
                     operations,
                     pushes,
@@ -47,6 +51,8 @@ final class ChaosRun {
                     faultsByKind,
                     honest503,
                     cutOffCleanups,
+                    repeatedAfterKill,
+                    sessionDuplicates,
                     anomalies.size()));
             Map<String, Integer> byRule = new java.util.TreeMap<>();
             anomalies.forEach(a -> byRule.merge(a.rule(), 1, Integer::sum));
@@ -76,14 +82,16 @@ final class ChaosRun {
         History history = new History();
         try (ChaosFunctions functions = new ChaosFunctions(history);
                 ChaosCluster cluster = new ChaosCluster(dir, functions.url())) {
-            return run(schedule, cluster, history, dir);
+            List<Resources> baseline = resources(cluster);
+            return run(schedule, cluster, history, dir, baseline);
         }
     }
 
     /**
      * Runs each schedule after the other on one cluster, started once: each run starts and ends
      * with every node ready and every client closed and cleaned up, and has its own history, so
-     * the checker reads each run alone. The logs stay in {@code target/chaos/shared/}.
+     * the checker reads each run alone. Memory and open files are measured before the first run
+     * and checked after the last. The logs stay in {@code target/chaos/shared/}.
      */
     static List<Result> runOnOneCluster(List<FaultSchedule> schedules) {
         Path dir = freshDir("shared");
@@ -91,10 +99,12 @@ final class ChaosRun {
         List<Result> results = new ArrayList<>();
         try (ChaosFunctions functions = new ChaosFunctions(first);
                 ChaosCluster cluster = new ChaosCluster(dir, functions.url())) {
-            for (FaultSchedule schedule : schedules) {
+            List<Resources> baseline = resources(cluster);
+            for (int i = 0; i < schedules.size(); i++) {
                 History history = results.isEmpty() ? first : new History();
                 functions.recordIn(history);
-                results.add(run(schedule, cluster, history, dir));
+                boolean last = i == schedules.size() - 1;
+                results.add(run(schedules.get(i), cluster, history, dir, last ? baseline : null));
             }
         }
         return results;
@@ -116,12 +126,17 @@ final class ChaosRun {
         return dir;
     }
 
-    private static Result run(FaultSchedule schedule, ChaosCluster cluster, History history, Path dir) {
+    /** One run on a started cluster; its end is checked against {@code baseline} unless that is null. */
+    private static Result run(
+            FaultSchedule schedule,
+            ChaosCluster cluster,
+            History history,
+            Path dir,
+            @Nullable List<Resources> baseline) {
         long seed = schedule.seed();
         Duration duration = schedule.duration();
         System.out.println(schedule.describe());
         log.info("{}", schedule.describe());
-        List<Resources> baseline = resources(cluster);
         Workload workload = new Workload(cluster, history, seed);
         FaultRunner faults = new FaultRunner(cluster, history);
         workload.start();
@@ -141,13 +156,14 @@ final class ChaosRun {
             client.close();
         }
         awaitCleanups(history);
-        List<Resources> end = resources(cluster);
+        Takeovers.read(cluster, history);
 
-        Checker checker = new Checker(history, openAtEnd)
-                .checkHistory()
-                .checkRedis(cluster.redis)
-                .checkResources(baseline, end);
-        log.info("resources at the start {} and at the end {}", baseline, end);
+        Checker checker = new Checker(history, openAtEnd).checkHistory().checkRedis(cluster.redis);
+        if (baseline != null) {
+            List<Resources> end = resources(cluster);
+            checker.checkResources(baseline, end);
+            log.info("resources at the start {} and at the end {}", baseline, end);
+        }
         Map<Kind, Integer> byKind = new EnumMap<>(Kind.class);
         history.faults.forEach(f -> byKind.merge(f.kind(), 1, Integer::sum));
         long frames = history.clients.stream().mapToLong(c -> c.frames().size()).sum();
@@ -162,6 +178,8 @@ final class ChaosRun {
                 frames,
                 honest,
                 checker.cutOffCleanups(),
+                checker.repeatedAfterKill(),
+                checker.sessionDuplicates(),
                 checker.anomalies());
         System.out.println(result.summary());
         log.info("{}", result.summary());
@@ -187,8 +205,8 @@ final class ChaosRun {
                 throw new IllegalStateException(node.id() + " not ready after the faults ended:\n" + node.logText());
             }
         }
-        // every node has heartbeated and re-registered since the last fault
-        Pause.sleep(ChaosCluster.TTL.multipliedBy(2));
+        // a takeover started before the nodes were ready again has ended
+        Pause.sleep(ChaosCluster.TTL);
     }
 
     /** Waits until every accepted connection has a cleanup, or {@link #SETTLE} has passed. */
@@ -203,7 +221,7 @@ final class ChaosRun {
             Pause.sleep(Duration.ofMillis(200));
         }
         // late repeats (a second cleanup) would come within a few heartbeats
-        Pause.sleep(ChaosCluster.TTL.multipliedBy(3));
+        Pause.sleep(ChaosCluster.TTL.plus(ChaosCluster.HEARTBEAT.multipliedBy(2)));
     }
 
     private static List<Resources> resources(ChaosCluster cluster) {

@@ -133,7 +133,9 @@ record FaultSchedule(long seed, Duration duration, List<Fault> faults) {
                         kind,
                         ms(1000 + random.nextInt(2000)),
                         2048 + random.nextInt(14 * 1024));
-            case LINK_BLACKHOLE -> new Fault(lane, Duration.ofMillis(at), kind, ms(300 + random.nextInt(2200)), 0);
+            // from a blip to just past heartbeat-ttl, when the others declare the node lost
+            case LINK_BLACKHOLE ->
+                new Fault(lane, Duration.ofMillis(at), kind, ms(300 + random.nextInt((int) ttl + 500)), 0);
             case LINK_RESET -> new Fault(lane, Duration.ofMillis(at), kind, Duration.ZERO, 0);
             case NODE_KILL -> new Fault(lane, Duration.ofMillis(at), kind, ms(300 + random.nextInt(1700)), 0);
             case NODE_PAUSE -> new Fault(lane, Duration.ofMillis(at), kind, ms(ttl + 300 + random.nextInt(1200)), 0);

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Everything a run did and saw, as the checker reads it: every push and its answer, every frame
@@ -58,14 +59,30 @@ final class History {
 
     record FaultWindow(int lane, Kind kind, long start, long end) {}
 
+    /** A survivor declared node {@code lane} lost at {@code at} (from the nodes' logs). */
+    record Takeover(int lane, long at) {}
+
     final Queue<Push> pushes = new ConcurrentLinkedQueue<>();
     final Queue<Registration> registrations = new ConcurrentLinkedQueue<>();
     final Queue<Cleanup> cleanups = new ConcurrentLinkedQueue<>();
     final Queue<Transfer> transfers = new ConcurrentLinkedQueue<>();
     final Queue<Membership> memberships = new ConcurrentLinkedQueue<>();
     final Queue<FaultWindow> faults = new ConcurrentLinkedQueue<>();
+    final Queue<Takeover> takeovers = new ConcurrentLinkedQueue<>();
+    /** The same instant on both clocks: log lines' wall-clock times become nanoTime values. */
+    final long originNanos = System.nanoTime();
+
+    final long originMillis = System.currentTimeMillis();
     final Map<String, String> connIdByKey = new ConcurrentHashMap<>();
     final List<ChaosClient> clients = new CopyOnWriteArrayList<>();
     final AtomicLong operations = new AtomicLong();
+
+    /** How many cleanups each of {@code ids} got so far (those with none are left out). */
+    Map<String, Long> cleanupsOf(List<String> ids) {
+        return cleanups.stream()
+                .filter(c -> ids.contains(c.connId()))
+                .collect(Collectors.groupingBy(Cleanup::connId, Collectors.counting()));
+    }
+
     final AtomicLong pushIds = new AtomicLong();
 }

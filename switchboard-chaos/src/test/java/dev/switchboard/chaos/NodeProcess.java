@@ -18,11 +18,18 @@ import java.util.stream.Stream;
 
 /**
  * One gateway node: {@code java -jar switchboard.jar serve --config node.yaml} as a child process,
- * on fixed ports so that a restart comes back where its clients and callers expect it.
+ * on fixed ports and with its own {@code state-dir}, so that a restart comes back where its clients
+ * and callers expect it, with the record of the connections its previous run opened.
  */
 final class NodeProcess implements AutoCloseable {
-    /** Built by the app module's package phase, before this module's tests run. */
-    static final Path JAR = Path.of("..", "switchboard-app", "target", "switchboard.jar")
+    /**
+     * Built by the app module's package phase, before this module's tests run; {@code -Dchaos.jar}
+     * runs another build (an older one, or one broken on purpose to see the checker catch it).
+     */
+    static final Path JAR = Path.of(System.getProperty(
+                    "chaos.jar",
+                    Path.of("..", "switchboard-app", "target", "switchboard.jar")
+                            .toString()))
             .toAbsolutePath()
             .normalize();
 
@@ -54,6 +61,7 @@ final class NodeProcess implements AutoCloseable {
                     push:
                       listen: 127.0.0.1:%d
                     shutdown-timeout: 5s
+                    state-dir: %s
                     cluster:
                       redis: redis://127.0.0.1:%d
                       heartbeat-interval: %dms
@@ -73,6 +81,7 @@ final class NodeProcess implements AutoCloseable {
                             id,
                             clientPort,
                             pushPort,
+                            dir.resolve(id + "-state"),
                             redisPort,
                             ChaosCluster.HEARTBEAT.toMillis(),
                             ChaosCluster.TTL.toMillis(),

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,18 +47,12 @@ class NodeRestartRegressionTest {
 
             List<String> ids = clients.stream().map(c -> c.connId).toList();
             await().atMost(WAIT)
-                    .untilAsserted(() -> assertThat(cleanupsOf(history, ids))
+                    .untilAsserted(() -> assertThat(history.cleanupsOf(ids))
                             .as("cleanups by connection")
                             .containsOnlyKeys(ids));
-            assertThat(cleanupsOf(history, ids).values())
+            assertThat(history.cleanupsOf(ids).values())
                     .allSatisfy(count -> assertThat(count).isEqualTo(1));
             assertThat(cluster.redis.members("sb:group:g0")).doesNotContainAnyElementsOf(ids);
         }
-    }
-
-    private static Map<String, Long> cleanupsOf(History history, List<String> ids) {
-        return history.cleanups.stream()
-                .filter(c -> ids.contains(c.connId()))
-                .collect(Collectors.groupingBy(History.Cleanup::connId, Collectors.counting()));
     }
 }

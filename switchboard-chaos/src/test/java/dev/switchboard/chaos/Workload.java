@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * drain thread takes the clients' frames as they arrive.
  */
 final class Workload implements AutoCloseable {
-    static final int WORKERS = 16;
+    static final int WORKERS = 48;
     static final int TARGET_CLIENTS = 48;
     static final List<String> GROUPS = List.of("g0", "g1", "g2", "g3");
     private static final Duration PUSH_TIMEOUT = Duration.ofSeconds(5);
@@ -119,7 +119,7 @@ final class Workload implements AutoCloseable {
     private void resumeDropped(Random random) {
         for (ChaosClient client : history.clients) {
             if (client.reliable && client.dropped() && !client.ended()) {
-                client.resume(cluster.nodes, (client.node() + 1 + random.nextInt(2)) % ChaosCluster.NODES);
+                client.resumeDropped(cluster.nodes, (client.node() + 1 + random.nextInt(2)) % ChaosCluster.NODES);
                 history.operations.incrementAndGet();
                 return;
             }

@@ -8,7 +8,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +36,7 @@ final class NodeLossMonitor {
     private final ClusterConfig config;
     private final Members members;
     private final Set<String> takingOver = ConcurrentHashMap.newKeySet();
+    private final TakenOver takenOver = new TakenOver();
     private volatile @Nullable ClusterMember member;
 
     NodeLossMonitor(RedisLink link, ClusterConfig config, Members members) {
@@ -124,7 +127,9 @@ final class NodeLossMonitor {
             }
             List<CompletableFuture<Void>> cleanups = new ArrayList<>();
             for (String id : ids) {
-                cleanups.add(cleanUp(redis, self, node, id));
+                cleanups.add(cleanUp(redis, self, node, id, null)
+                        .thenCompose(cleaned ->
+                                cleaned ? takenOver.add(redis, node, id) : CompletableFuture.completedFuture(null)));
             }
             CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new)).whenComplete((done, failed) -> {
                 redis.srem(RedisKeys.NODES, node);
@@ -146,10 +151,13 @@ final class NodeLossMonitor {
     }
 
     /**
-     * Cleans up the connections a previous run of this node left in Redis (it was killed before a
-     * survivor took it over), holding this node's takeover lock so no survivor cleans them up
-     * twice; waits while a survivor's takeover of the previous run is under way. Runs before this
-     * node opens its listeners, so every connection listed under its id is from a previous run.
+     * Cleans up the connections a previous run of this node left: those Redis lists under its id
+     * and those its own {@code state-dir} recorded ({@link ClusterMember#previousRun()}), which
+     * Redis may have forgotten. Holds this node's takeover lock so no survivor cleans them up too,
+     * and waits while a survivor's takeover of the previous run is under way; a connection such a
+     * takeover already cleaned up ({@link TakenOver}) is forgotten without a second cleanup. Runs
+     * before this node opens its listeners, so every connection listed under its id is from a
+     * previous run.
      *
      * @return how many connections were cleaned up
      * @throws Exception when Redis fails or the lock is not free within {@code timeout}
@@ -158,6 +166,7 @@ final class NodeLossMonitor {
             throws Exception {
         String node = self.nodeId();
         long deadline = System.nanoTime() + timeout.toNanos();
+        takenOver.awaitRewritten(redis, config.heartbeatTtl(), deadline);
         while (!"OK"
                 .equals(redis.set(
                                 RedisKeys.takeover(node),
@@ -173,44 +182,85 @@ final class NodeLossMonitor {
             Set<String> live = new HashSet<>();
             self.liveConnections()
                     .forEach(membership -> live.add(membership.record().id()));
-            Set<String> ids = new HashSet<>(
-                    redis.smembers(RedisKeys.nodeConnections(node)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS));
-            ids.removeAll(live);
-            List<CompletableFuture<Void>> cleanups = new ArrayList<>();
-            for (String id : ids) {
-                cleanups.add(cleanUp(redis, self, node, id));
+            Map<String, ConnectionRecord> previous = new LinkedHashMap<>();
+            for (String id : redis.smembers(RedisKeys.nodeConnections(node)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                previous.put(id, null);
             }
+            Set<String> cleanedElsewhere = new HashSet<>();
+            for (ConnectionRecord record : self.previousRun()) {
+                if (takenOver.contains(redis, record.node(), record.id())) {
+                    cleanedElsewhere.add(record.id());
+                } else {
+                    previous.put(record.id(), record);
+                }
+            }
+            cleanedElsewhere.forEach(self::cleanedUpElsewhere);
+            previous.keySet().removeAll(live);
+            List<CompletableFuture<Boolean>> cleanups = new ArrayList<>();
+            previous.forEach((id, record) -> cleanups.add(cleanUp(redis, self, node, id, record)));
             CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!ids.isEmpty()) {
-                log.warn("cluster: {} connections of this node's previous run cleaned up", ids.size());
+            if (!previous.isEmpty() || !cleanedElsewhere.isEmpty()) {
+                log.warn(
+                        "cluster: {} connections of this node's previous run cleaned up; {} more had their"
+                                + " cleanup from the node that took it over",
+                        previous.size(),
+                        cleanedElsewhere.size());
             }
-            return ids.size();
+            return previous.size();
         } finally {
             redis.del(RedisKeys.takeover(node));
         }
     }
 
-    private CompletableFuture<Void> cleanUp(
-            RedisClusterAsyncCommands<String, String> redis, ClusterMember self, String node, String id) {
+    /**
+     * Invokes the cleanup of connection {@code id}, listed under {@code node}, and removes its
+     * records. Its record comes from Redis, else from {@code known} (this node's own disk); a
+     * connection with neither is only unlisted. A record in Redis that names another node is a
+     * reliable session that moved there: it is that node's, and only unlisted here.
+     *
+     * @return whether the cleanup was invoked (and delivered or given up)
+     */
+    private CompletableFuture<Boolean> cleanUp(
+            RedisClusterAsyncCommands<String, String> redis,
+            ClusterMember self,
+            String node,
+            String id,
+            @Nullable ConnectionRecord known) {
         return redis.hgetall(RedisKeys.connection(id))
                 .toCompletableFuture()
                 .thenCompose(hash -> {
-                    ConnectionRecord record = RecordCodec.fromHash(id, hash);
+                    ConnectionRecord stored = RecordCodec.fromHash(id, hash);
+                    ConnectionRecord record = stored != null ? stored : known;
                     if (record == null) {
                         redis.srem(RedisKeys.nodeConnections(node), id);
-                        return CompletableFuture.<Void>completedFuture(null);
+                        return CompletableFuture.completedFuture(false);
                     }
-                    return self.cleanupLost(record)
+                    if (!record.node().equals(node)) {
+                        redis.srem(RedisKeys.nodeConnections(node), id);
+                        if (known != null) {
+                            self.cleanedUpElsewhere(id); // not ours to clean up: it lives there
+                        }
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    ConnectionRecord cleaned = known != null ? known : record;
+                    return self.cleanupLost(cleaned)
                             .toCompletableFuture()
-                            .thenCompose(cleaned -> redis.smembers(RedisKeys.connectionGroups(id)))
-                            .thenAccept(groups ->
-                                    Registrations.removeRecord(redis, id, record.route(), node, new HashSet<>(groups)));
+                            .thenCompose(done -> redis.smembers(RedisKeys.connectionGroups(id)))
+                            .thenCompose(groups -> CompletableFuture.allOf(
+                                    Registrations.removeRecord(redis, id, record.route(), node, new HashSet<>(groups))
+                                            .toArray(CompletableFuture[]::new)))
+                            .thenApply(done -> true);
                 })
                 .exceptionally(error -> {
                     log.warn("cluster: cleanup of {} from lost node {} failed: {}", id, node, error.toString());
-                    return null;
+                    return false;
                 });
+    }
+
+    /** Writes the connections this node took over again, after Redis may have lost them. */
+    void rewriteTakenOver(RedisClusterAsyncCommands<String, String> redis, Duration timeout) throws Exception {
+        takenOver.rewrite(redis, timeout);
     }
 
     /** Marks {@code node} lost or left and tells every member, which stop waiting for it. */

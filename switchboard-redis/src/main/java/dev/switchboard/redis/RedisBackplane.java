@@ -17,6 +17,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,6 +53,13 @@ public final class RedisBackplane implements ClusterBackplane {
         thread.setDaemon(true);
         return thread;
     });
+    /** Heartbeats while the cluster thread is busy with a resync, which can take longer than the TTL. */
+    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "switchboard-cluster-keepalive");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final Forwarder forwarder;
     private final CompletableFuture<Void> registered = new CompletableFuture<>();
     private volatile @Nullable Joined joined;
@@ -148,18 +157,50 @@ public final class RedisBackplane implements ClusterBackplane {
         available = false;
         reachable = true;
         state.registrations().writable(true);
+        String node = state.self().nodeId();
+        long interval = config.heartbeatInterval().toNanos();
+        ScheduledFuture<?> heartbeats =
+                keepAlive.scheduleWithFixedDelay(() -> heartbeat(node), interval, interval, TimeUnit.NANOSECONDS);
         try {
             if (!registered.isDone()) {
                 forwarder.subscribed().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // a member from now on, so group pushes visit it while it cleans up its previous run
+                await(link.commands().del(RedisKeys.lost(node)));
+                await(link.commands().sadd(RedisKeys.NODES, node));
                 state.lossMonitor().reclaimPreviousRun(state.self(), link.commands(), config.startupTimeout());
             }
-            int count = state.registrations().resync(state.self(), RESYNC_TIMEOUT);
+            state.lossMonitor().rewriteTakenOver(link.commands(), COMMAND_TIMEOUT);
+            Registrations.Resynced resynced = state.registrations().resync(state.self(), RESYNC_TIMEOUT);
             connectedSinceNanos = System.nanoTime();
             available = true;
-            log.info("{}: this node and its {} connections are registered", why, count);
+            if (resynced.removed() > 0) {
+                log.info(
+                        "{}: this node and its {} connections are registered; {} records of connections that"
+                                + " ended were removed",
+                        why,
+                        resynced.connections(),
+                        resynced.removed());
+            } else {
+                log.info("{}: this node and its {} connections are registered", why, resynced.connections());
+            }
             registered.complete(null);
         } catch (Exception e) {
             markUnavailable("registration failed: " + e);
+        } finally {
+            heartbeats.cancel(false);
+        }
+    }
+
+    /** Keeps this node's heartbeat key alive; a failure shows at the next tick. */
+    private void heartbeat(String node) {
+        try {
+            link.commands()
+                    .set(
+                            RedisKeys.node(node),
+                            "alive",
+                            SetArgs.Builder.px(config.heartbeatTtl().toMillis()));
+        } catch (RuntimeException e) {
+            // not connected: the next tick marks the backplane unreachable
         }
     }
 
@@ -186,6 +227,14 @@ public final class RedisBackplane implements ClusterBackplane {
         if (state != null) {
             state.registrations().opened(record);
         }
+    }
+
+    @Override
+    public CompletionStage<Void> register(ConnectionRecord record, Collection<String> groups) {
+        Joined state = joined;
+        return state == null
+                ? CompletableFuture.completedFuture(null)
+                : state.registrations().register(record, groups);
     }
 
     @Override
@@ -392,6 +441,7 @@ public final class RedisBackplane implements ClusterBackplane {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        keepAlive.shutdownNow();
         Joined state = joined;
         if (state != null && reachable) {
             try {

@@ -9,6 +9,7 @@ package dev.switchboard.redis;
  * sb:node:{node}           heartbeat, expires after heartbeat-ttl
  * sb:takeover:{node}       lock held by the survivor cleaning up a lost node
  * sb:lost:{node}           a node declared lost by a takeover, or that left: members forget it
+ * sb:takenover:{node}      set of the ids a takeover of a lost node cleaned up (kept 24 h)
  * sb:nodeconns:{node}      set of connection ids held by a node
  * sb:routeconns:{route}    set of connection ids of a route
  * sb:conn:{id}             hash: the connection record
@@ -36,6 +37,10 @@ final class RedisKeys {
 
     static String lost(String node) {
         return "sb:lost:" + node;
+    }
+
+    static String takenOver(String node) {
+        return "sb:takenover:" + node;
     }
 
     static String nodeConnections(String node) {

@@ -5,13 +5,17 @@ import dev.switchboard.core.cluster.ConnectionRecord;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a node writes about its own connections: their records and group memberships, and all of
@@ -29,6 +33,9 @@ final class Registrations {
     private final Queue<Consumer<RedisClusterAsyncCommands<String, String>>> closedWhileUnreachable =
             new ConcurrentLinkedQueue<>();
 
+    /** Connections registered before their 101 whose opened/joined calls are still to come: id to groups. */
+    private final Map<String, Set<String>> registered = new ConcurrentHashMap<>();
+
     private volatile boolean writable;
     private volatile boolean resyncing;
 
@@ -42,13 +49,36 @@ final class Registrations {
         this.writable = writable;
     }
 
+    /**
+     * Writes a connection about to open and its groups; completes when Redis holds them, when a
+     * write fails (the resync that follows an outage writes them), or at once while Redis is
+     * unreachable.
+     */
+    CompletableFuture<Void> register(ConnectionRecord record, Collection<String> groups) {
+        if (!writable) {
+            return CompletableFuture.completedFuture(null);
+        }
+        registered.put(record.id(), ConcurrentHashMap.newKeySet());
+        registered.get(record.id()).addAll(groups);
+        List<CompletableFuture<?>> writes = register(link.commands(), record, groups);
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).handle((done, error) -> null);
+    }
+
     void opened(ConnectionRecord record) {
+        Set<String> groups = registered.get(record.id());
+        if (groups != null) {
+            if (groups.isEmpty()) {
+                registered.remove(record.id());
+            }
+            return;
+        }
         if (writable) {
             register(link.commands(), record, Set.of());
         }
     }
 
     void closed(String id, String route, Set<String> groups) {
+        registered.remove(id);
         Consumer<RedisClusterAsyncCommands<String, String>> removal =
                 redis -> removeRecord(redis, id, route, node, groups);
         if (!writable) {
@@ -65,6 +95,13 @@ final class Registrations {
     }
 
     void joined(String id, String group) {
+        Set<String> written = registered.get(id);
+        if (written != null && written.remove(group)) {
+            if (written.isEmpty()) {
+                registered.remove(id);
+            }
+            return;
+        }
         if (writable) {
             RedisClusterAsyncCommands<String, String> redis = link.commands();
             redis.sadd(RedisKeys.group(group), id);
@@ -89,14 +126,16 @@ final class Registrations {
         }
     }
 
+    /** What a resync wrote: the live connections, and the ended ones whose records it removed. */
+    record Resynced(int connections, int removed) {}
+
     /**
-     * Registers this node and writes every connection it holds, with its groups, and waits until
-     * Redis has them all.
+     * Registers this node, writes every connection it holds with its groups, removes what Redis
+     * lists under it that it does not hold, and waits until Redis has confirmed it all.
      *
-     * @return how many connections were written
      * @throws Exception when Redis fails or does not confirm within {@code timeout}
      */
-    int resync(ClusterMember self, Duration timeout) throws Exception {
+    Resynced resync(ClusterMember self, Duration timeout) throws Exception {
         RedisClusterAsyncCommands<String, String> redis = link.commands();
         removedDuringResync.clear();
         resyncing = true;
@@ -116,7 +155,8 @@ final class Registrations {
                     removal = closedWhileUnreachable.poll()) {
                 removal.accept(redis);
             }
-            return count;
+            int removed = StaleRecords.remove(redis, self, () -> Set.copyOf(registered.keySet()), timeout);
+            return new Resynced(count, removed);
         } finally {
             resyncing = false;
             for (var removal = removedDuringResync.poll(); removal != null; removal = removedDuringResync.poll()) {
@@ -142,14 +182,27 @@ final class Registrations {
         return writes;
     }
 
-    static void removeRecord(
-            RedisClusterAsyncCommands<String, String> redis, String id, String route, String node, Set<String> groups) {
+    /**
+     * Removes a connection's record and memberships; {@code route} null when the record is gone
+     * already. The set of the node's connections goes last, so a removal cut short by a snapshot
+     * leaves the connection listed there, where the next resync finds it.
+     */
+    static List<CompletableFuture<?>> removeRecord(
+            RedisClusterAsyncCommands<String, String> redis,
+            String id,
+            @Nullable String route,
+            String node,
+            Set<String> groups) {
+        List<CompletableFuture<?>> removals = new ArrayList<>();
         for (String group : groups) {
-            redis.srem(RedisKeys.group(group), id);
+            removals.add(redis.srem(RedisKeys.group(group), id).toCompletableFuture());
         }
-        redis.del(RedisKeys.connectionGroups(id));
-        redis.del(RedisKeys.connection(id));
-        redis.srem(RedisKeys.routeConnections(route), id);
-        redis.srem(RedisKeys.nodeConnections(node), id);
+        removals.add(redis.del(RedisKeys.connectionGroups(id)).toCompletableFuture());
+        removals.add(redis.del(RedisKeys.connection(id)).toCompletableFuture());
+        if (route != null) {
+            removals.add(redis.srem(RedisKeys.routeConnections(route), id).toCompletableFuture());
+        }
+        removals.add(redis.srem(RedisKeys.nodeConnections(node), id).toCompletableFuture());
+        return removals;
     }
 }

@@ -377,7 +377,11 @@ public final class Gateway implements AutoCloseable {
                     client.close().syncUninterruptibly();
                     throw e;
                 }
-                CrashRecovery.start(journal, routes, services.cleanup(), group);
+                if (backplane == null) {
+                    // in a cluster the journal's leftovers are cleaned up when the node registers,
+                    // together with what Redis lists and minus what a survivor's takeover cleaned up
+                    CrashRecovery.start(journal, routes, services.cleanup(), group);
+                }
                 Gateway gateway = new Gateway(config, group, services, invokers, client, pushChannel, tls);
                 log.info(
                         "node {} started ({} transport, {} event loops)",

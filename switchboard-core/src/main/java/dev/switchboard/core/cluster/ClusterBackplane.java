@@ -2,9 +2,11 @@ package dev.switchboard.core.cluster;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,6 +33,17 @@ public interface ClusterBackplane extends AutoCloseable {
 
     /** A connection opened on this node. */
     void opened(ConnectionRecord record);
+
+    /**
+     * Writes the record of a connection about to open on this node, and its groups, and completes
+     * once the backplane holds them (or at once while it is unreachable: its next resync writes
+     * them), so the client's handshake can wait for it. The {@link #opened} and {@link #joined}
+     * calls that follow for the same connection and groups need write nothing more. Never
+     * completes exceptionally. Default: nothing here, {@link #opened} and {@link #joined} write.
+     */
+    default CompletionStage<Void> register(ConnectionRecord record, Collection<String> groups) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** A connection of this node ended; its record and memberships are removed. */
     void closed(String connectionId, String route, Set<String> groups);

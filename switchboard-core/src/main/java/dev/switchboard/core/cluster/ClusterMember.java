@@ -2,6 +2,7 @@ package dev.switchboard.core.cluster;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** The node's side of the cluster SPI: what the backplane calls back into. Thread-safe. */
@@ -28,8 +29,33 @@ public interface ClusterMember {
     Collection<Membership> liveConnections();
 
     /**
+     * Whether connection {@code id} (a reliable session) moved from this node to another one that
+     * holds it now: such an id may still be listed under this node in a backplane that restarted
+     * from an old snapshot, and its records are the other node's. Default: no moves.
+     */
+    default boolean movedAway(String id) {
+        return false;
+    }
+
+    /**
+     * The connections a previous run of this node recorded on its own disk ({@code state-dir})
+     * whose cleanup was never delivered: this node's own record of what it opened, which a
+     * backplane that lost its data cannot take away. Read once at start; default none.
+     */
+    default Collection<ConnectionRecord> previousRun() {
+        return List.of();
+    }
+
+    /**
+     * A connection of {@link #previousRun()} whose cleanup another node already invoked when it
+     * took this node over: forgets it without invoking it again. Default: nothing to forget.
+     */
+    default void cleanedUpElsewhere(String id) {}
+
+    /**
      * Invokes the cleanup of a connection whose node was lost ({@code closedBy: node-lost}); the
-     * stage completes when the cleanup is delivered or given up.
+     * stage completes when the cleanup is delivered or given up. A connection of this node's own
+     * {@link #previousRun()} is forgotten from it once its cleanup is delivered or given up.
      */
     CompletionStage<Void> cleanupLost(ConnectionRecord record);
 

@@ -69,22 +69,16 @@ public record GatewayConfig(
             throw new ConfigException("shutdown-close-code: " + shutdownCloseCode + " (expected: " + CLOSE_CODES + ")");
         }
         ConfigRules.positive("cleanup-retry-for", cleanupRetryFor);
-        checkStateDir(stateDir, cluster);
+        checkStateDir(stateDir);
         checkRoutes(routes);
     }
 
-    private static void checkStateDir(@Nullable Path stateDir, @Nullable ClusterConfig cluster) {
+    private static void checkStateDir(@Nullable Path stateDir) {
         if (stateDir == null) {
             return;
         }
         if (stateDir.toString().isBlank()) {
             throw new ConfigException("state-dir: empty (expected: a directory path, or no state-dir)");
-        }
-        if (cluster != null) {
-            // both would clean up after a crash: the surviving nodes at once, this node at its restart
-            throw new ConfigException("state-dir: " + stateDir
-                    + " is set in cluster mode (expected: no state-dir; surviving nodes clean up a lost node's"
-                    + " connections)");
         }
     }
 

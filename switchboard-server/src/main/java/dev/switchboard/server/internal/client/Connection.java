@@ -359,6 +359,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         if (services.backplane() != null) {
             services.backplane().movedAway(id);
         }
+        services.journal().finished(id); // the node it moved to records it now
         log.atInfo()
                 .addKeyValue("conn", id)
                 .addKeyValue("route", route.path())

@@ -2,6 +2,7 @@ package dev.switchboard.server.internal.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.cluster.ClusterBackplane;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.dialect.RegistrationDecision;
@@ -42,6 +43,7 @@ import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Registration {
     private static final Logger log = LoggerFactory.getLogger(Registration.class);
+    private static final CloseCause LEFT_DURING_REGISTRATION =
+            new CloseCause(CloseCause.ABNORMAL, "client left during registration", ClosedBy.CLIENT);
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -213,8 +217,34 @@ final class Registration {
                         accept.context(),
                         connectedAt.toEpochMilli(),
                         services);
+        ClusterBackplane backplane = services.backplane();
+        if (backplane == null) {
+            upgrade(accept, connection, subprotocols);
+            return;
+        }
+        // In a cluster the record and the groups are in Redis before the 101 leaves: any node can
+        // find the connection, and a takeover of this node cleans it up, from the moment the
+        // client is connected. The request is kept for the handshake until then.
+        request.retain();
+        backplane
+                .register(connection.record(services.nodeId()), accept.groups())
+                .whenComplete((done, error) -> channel.eventLoop().execute(() -> {
+                    try {
+                        upgrade(accept, connection, subprotocols);
+                    } finally {
+                        request.release();
+                    }
+                }));
+    }
+
+    /** Opens {@code connection} and completes the handshake (unless the client left meanwhile). */
+    private void upgrade(RegistrationDecision.Accept accept, Connection connection, String subprotocols) {
+        Channel channel = ctx.channel();
         if (!channel.isActive()) {
-            connection.abandon(new CloseCause(CloseCause.ABNORMAL, "client left during registration", ClosedBy.CLIENT));
+            if (services.backplane() != null) {
+                services.backplane().closed(connectionId, route.path(), Set.copyOf(accept.groups()));
+            }
+            connection.abandon(LEFT_DURING_REGISTRATION);
             return;
         }
         int maxMessageBytes = route.limits().maxMessageBytes();

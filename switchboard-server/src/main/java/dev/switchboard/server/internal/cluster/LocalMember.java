@@ -14,6 +14,7 @@ import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.push.PushServices;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -68,6 +69,22 @@ public final class LocalMember implements ClusterMember {
     }
 
     @Override
+    public boolean movedAway(String id) {
+        return services.moves().movedTo(id).isPresent();
+    }
+
+    /** The journal's leftovers ({@code state-dir}): in a cluster, cleaned up when the node registers. */
+    @Override
+    public Collection<ConnectionRecord> previousRun() {
+        return services.journal().leftovers();
+    }
+
+    @Override
+    public void cleanedUpElsewhere(String id) {
+        services.journal().finished(id);
+    }
+
+    @Override
     public CompletionStage<Void> cleanupLost(ConnectionRecord record) {
         Route route = services.routes().get(record.route());
         if (route == null) {
@@ -77,10 +94,26 @@ public final class LocalMember implements ClusterMember {
                     record.id(),
                     record.node(),
                     record.route());
+            forgetIfOwn(record);
             return CompletableFuture.completedFuture(null);
         }
         EventLoop loop = loops.next();
         return services.cleanup()
-                .dispatch(route, record.id(), record.remoteAddress(), record.context(), NODE_LOST, loop);
+                .dispatch(
+                        route,
+                        route.requestContext(
+                                record.remoteAddress(), record.userAgent(), Instant.ofEpochMilli(record.connectedAt())),
+                        record.id(),
+                        record.context(),
+                        NODE_LOST,
+                        loop)
+                .whenComplete((done, error) -> forgetIfOwn(record));
+    }
+
+    /** A connection of this node's previous run leaves its journal once its cleanup is over. */
+    private void forgetIfOwn(ConnectionRecord record) {
+        if (record.node().equals(nodeId())) {
+            services.journal().finished(record.id());
+        }
     }
 }

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +74,8 @@ final class JournalWriter implements Runnable {
     JournalWriter(Connection db, MarkFile markFile, JournalMark mark, int capacity, MeterRegistry meters)
             throws SQLException {
         this.db = db;
-        this.insert = db.prepareStatement("INSERT OR REPLACE INTO connections (id, record) VALUES (?, ?)");
+        // a reliable session that comes back to this node is opened again under its id: kept once
+        this.insert = db.prepareStatement("INSERT OR IGNORE INTO connections (id, record) VALUES (?, ?)");
         this.delete = db.prepareStatement("DELETE FROM connections WHERE id = ?");
         this.sequence = db.prepareStatement("UPDATE journal_mark SET commit_seq = ? WHERE id = 1");
         this.markFile = markFile;
@@ -172,23 +175,35 @@ final class JournalWriter implements Runnable {
         int count = 0;
         int inserted = 0;
         int deleted = 0;
+        // the last operation on each id is what the batch leaves of it: a session that moved away
+        // and came back within one batch is finished and opened again
+        Map<String, Op> last = new LinkedHashMap<>();
         Op op = first;
         do {
             if (op instanceof Open open) {
                 queuedOpens.decrementAndGet();
+                last.remove(open.record().id());
+                last.put(open.record().id(), open);
+            } else if (op instanceof Finish finish) {
+                last.remove(finish.connectionId());
+                last.put(finish.connectionId(), finish);
+            }
+            count++;
+        } while (count < MAX_BATCH && (op = queue.poll()) != null);
+        for (Op kept : last.values()) {
+            if (kept instanceof Open open) {
                 insert.setString(1, open.record().id());
                 insert.setString(2, RecordCodec.encode(open.record()));
                 insert.addBatch();
                 inserted++;
-            } else if (op instanceof Finish finish) {
+            } else if (kept instanceof Finish finish) {
                 delete.setString(1, finish.connectionId());
                 delete.addBatch();
                 deleted++;
             }
-            count++;
-        } while (count < MAX_BATCH && (op = queue.poll()) != null);
+        }
         long started = System.nanoTime();
-        // every removal follows its record's insertion, so inserting first keeps the order
+        // one operation per id, so the order between inserts and removals does not matter
         long added = inserted == 0 ? 0 : sum(insert.executeBatch());
         long removed = deleted == 0 ? 0 : sum(delete.executeBatch());
         sequence.setLong(1, mark.commit() + 1);
