@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,15 @@ import java.util.function.Consumer;
  */
 final class LoopbackServer {
     private LoopbackServer() {}
+
+    /** The WebSocket upgrade of the reference servers: any path, messages up to 1 MiB. */
+    static WebSocketServerProtocolConfig webSocketOnAnyPath() {
+        return WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .maxFramePayloadLength(1 << 20)
+                .build();
+    }
 
     /**
      * Binds {@code port} (0: any free one) on {@code group}, builds each accepted socket's

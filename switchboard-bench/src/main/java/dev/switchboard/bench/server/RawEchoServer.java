@@ -61,11 +61,7 @@ public final class RawEchoServer implements Callable<Integer> {
         ChannelGroup websockets = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         EchoHandler echo = new EchoHandler(websockets);
         BroadcastHandler broadcast = new BroadcastHandler(websockets);
-        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/")
-                .checkStartsWith(true)
-                .maxFramePayloadLength(1 << 20)
-                .build();
+        WebSocketServerProtocolConfig config = LoopbackServer.webSocketOnAnyPath();
         LoopbackServer.serve(
                 group,
                 port,

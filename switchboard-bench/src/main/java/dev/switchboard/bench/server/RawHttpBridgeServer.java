@@ -54,11 +54,7 @@ public final class RawHttpBridgeServer implements Callable<Integer> {
         EventLoopGroup group = EventLoops.group("raw-bridge", threads);
         BridgeHandler bridge =
                 new BridgeHandler(new InetSocketAddress(function.getHost(), function.getPort()), function.getRawPath());
-        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/")
-                .checkStartsWith(true)
-                .maxFramePayloadLength(1 << 20)
-                .build();
+        WebSocketServerProtocolConfig config = LoopbackServer.webSocketOnAnyPath();
         LoopbackServer.serve(
                 group,
                 port,
