@@ -732,9 +732,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
             return;
         }
         cleanupDispatched = true;
-        services.unfinished().finished();
         services.cleanup()
                 .dispatch(route, requestContext(), id, context, closeCause, channel.eventLoop())
                 .whenComplete((ignored, error) -> services.journal().finished(id));
+        // after the dispatch: a stopping node that sees no unfinished connection then waits for
+        // this cleanup among the pending ones, instead of stopping before it is counted
+        services.unfinished().finished();
     }
 }
