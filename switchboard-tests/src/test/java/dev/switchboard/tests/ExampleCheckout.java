@@ -194,6 +194,7 @@ final class ExampleCheckout implements AutoCloseable {
         assertThat(terminal.process().waitFor(timeout.toSeconds(), TimeUnit.SECONDS))
                 .as("%s ended", script)
                 .isTrue();
+        terminal.awaitOutputEnd(timeout);
         assertThat(terminal.process().exitValue())
                 .as("exit status of %s; it printed %s", script, terminal.lines())
                 .isZero();
@@ -224,11 +225,12 @@ final class ExampleCheckout implements AutoCloseable {
         private final Process process;
         private final String command;
         private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final Thread reader;
 
         Terminal(Process process, String command) {
             this.process = process;
             this.command = command;
-            Thread reader = new Thread(() -> {
+            this.reader = new Thread(() -> {
                 try (BufferedReader in =
                         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     in.lines().forEach(lines::add);
@@ -242,6 +244,14 @@ final class ExampleCheckout implements AutoCloseable {
 
         Process process() {
             return process;
+        }
+
+        /**
+         * Waits until everything the ended process printed has been read: its last line (curl's
+         * JSON answer has no newline) arrives only with the end of the stream.
+         */
+        void awaitOutputEnd(Duration timeout) throws InterruptedException {
+            reader.join(timeout.toMillis());
         }
 
         List<String> lines() {
