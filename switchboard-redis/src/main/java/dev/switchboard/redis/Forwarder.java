@@ -33,6 +33,15 @@ final class Forwarder {
     private final Map<String, CompletableFuture<ForwardReply>> pending = new ConcurrentHashMap<>();
     private volatile @Nullable ClusterMember member;
     private volatile CompletableFuture<?> subscribed = new CompletableFuture<>();
+    private final RecentIds handled = new RecentIds(RECENT_REQUESTS);
+
+    /**
+     * How many handled request ids are remembered. Lettuce works at least once: a PUBLISH written
+     * just before its connection broke is written again after the reconnection, so a request can
+     * arrive twice, and a push must not run twice. A repeat comes within a reconnection, long
+     * before this many other requests.
+     */
+    static final int RECENT_REQUESTS = 16_384;
 
     Forwarder(RedisLink link, ScheduledExecutorService scheduler) {
         this.link = link;
@@ -104,6 +113,12 @@ final class Forwarder {
             envelope = (ObjectNode) Json.mapper().readTree(message);
         } catch (IOException | ClassCastException e) {
             log.warn("cluster: ignoring a malformed forwarded request: {}", e.toString());
+            return;
+        }
+        if (!handled.add(envelope.path("rid").asText())) {
+            log.debug(
+                    "cluster: ignoring request {} delivered again",
+                    envelope.path("rid").asText());
             return;
         }
         CompletionStage<ForwardReply> answer;

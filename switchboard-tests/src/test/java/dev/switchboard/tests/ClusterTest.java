@@ -339,4 +339,31 @@ class ClusterTest {
     private URI childClientUrl() {
         return AppJar.clientUrl(dir.resolve("victim.log"), WAIT);
     }
+
+    /**
+     * Lettuce works at least once: a PUBLISH written just before its connection broke is written
+     * again after the reconnection, so Redis can deliver one forwarded request twice (the chaos
+     * suite, seed 11, saw 66 pushes arrive twice after link resets). The node runs it once.
+     */
+    @Test
+    void aForwardedRequestThatRedisDeliversTwiceRunsOnce() throws Exception {
+        TestGateway a = node("node-a");
+        awaitLive(a, 1);
+        Client client = connect(a.ws("/chat"));
+        String envelope = "{\"rid\":\"r-twice\",\"from\":\"node-z\",\"request\":{\"push\":"
+                + TestGateway.sendText(client.id(), "once") + "}}";
+        for (int i = 0; i < 2; i++) {
+            Process publish = new ProcessBuilder(
+                            "redis-cli", "-p", Integer.toString(redis.port()), "PUBLISH", "sb:inbox:node-a", envelope)
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(publish.getInputStream().readAllBytes()).strip();
+            assertThat(publish.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(output).as("subscribers that got the request").isEqualTo("1");
+        }
+        assertThat(client.ws().next(WAIT).text()).isEqualTo("once");
+        assertThat(client.ws().poll(Duration.ofSeconds(1)))
+                .as("a second delivery of the same request")
+                .isNull();
+    }
 }
