@@ -100,6 +100,9 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
     private volatile boolean compressed;
     private volatile @Nullable String userId;
+    /** Counted in {@code limits.max-connections-per-user}; released once when it ends. */
+    private final AtomicBoolean userAdmitted = new AtomicBoolean();
+
     private final TokenBucket messageRate;
     private final TokenBucket pingRate;
 
@@ -351,6 +354,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         state = State.CLOSED;
         cleanupDispatched = true;
         services.registry().remove(this);
+        releaseUser();
         services.groups().leaveAll(this);
         services.sweeper(channel).untrack(this);
         services.unfinished().finished();
@@ -378,6 +382,32 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     /** Names the connection's user; set before it opens. */
     void userId(@Nullable String value) {
         this.userId = value;
+    }
+
+    @Override
+    public @Nullable String userId() {
+        return userId;
+    }
+
+    /**
+     * Counts this connection for its user within {@code limits.max-connections-per-user}; false
+     * when the user holds as many as it may. A connection without a user is always admitted.
+     */
+    boolean admitUser() {
+        String user = userId;
+        if (user == null
+                || !services.registry().admitUser(user, services.limits().maxConnectionsPerUser())) {
+            return user == null;
+        }
+        userAdmitted.set(true);
+        return true;
+    }
+
+    private void releaseUser() {
+        String user = userId;
+        if (user != null && userAdmitted.compareAndSet(true, false)) {
+            services.registry().releaseUser(user);
+        }
     }
 
     void compressed(boolean value) {
@@ -597,6 +627,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         state = State.CLOSING;
         closeCause = cause;
         services.registry().remove(this);
+        releaseUser();
         Set<String> groupsAtClose = Set.copyOf(groups);
         services.groups().leaveAll(this);
         if (services.backplane() != null) {
@@ -659,6 +690,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
      */
     void abandon(CloseCause cause) {
         state = State.CLOSED;
+        releaseUser();
         closeCause = cause;
         cleanupDispatched = true;
         log.atInfo()

@@ -4,11 +4,16 @@ import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.Message;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** An open connection as the push side sees it: something to send to and to close. Thread-safe. */
 public interface LiveConnection {
     /** The connection id. */
     String id();
+
+    /** The connection's user, from a verified token or the registration answer, if any. */
+    @Nullable
+    String userId();
 
     /** The route the connection belongs to. */
     Route route();

@@ -63,6 +63,9 @@ final class LocalPushes {
             body.set("connection", ConnectionJson.of(find(info.connectionId()).info()));
             return body;
         }
+        if (command instanceof PushCommand.ForUser user) {
+            return forUser(user.userId(), user.action());
+        }
         throw new IllegalStateException("unhandled push command " + command);
     }
 
@@ -94,11 +97,50 @@ final class LocalPushes {
                 }
             } else if (target instanceof PushTarget.Group group) {
                 sendToAll(groups.members(group.name()), group.exclude(), frame, fanout);
+            } else if (target instanceof PushTarget.User user) {
+                sendToAll(registry.ofUser(user.userId()), user.exclude(), frame, fanout);
             } else if (target instanceof PushTarget.All all) {
                 sendToAll(registry.all(), all.exclude(), frame, fanout);
             }
         } finally {
             frame.sendAndRelease();
+        }
+        return fanout.result();
+    }
+
+    /**
+     * Carries out {@code action} for each connection of {@code userId} here: {@code info} lists
+     * them ({@code connections}); the others count them as a multi-target send does.
+     */
+    private ObjectNode forUser(String userId, PushCommand.UserAction action) {
+        if (action instanceof PushCommand.UserAction.Info) {
+            ObjectNode body = ok();
+            ArrayNode list = body.putArray("connections");
+            registry.ofUser(userId).forEach(connection -> list.add(ConnectionJson.of(connection.info())));
+            return body;
+        }
+        Fanout fanout = new Fanout();
+        for (LiveConnection connection : registry.ofUser(userId)) {
+            boolean done;
+            if (action instanceof PushCommand.UserAction.Close close) {
+                done = connection.isOpen();
+                connection.close(new CloseCause(close.code(), close.reason(), ClosedBy.PUSH));
+            } else if (action instanceof PushCommand.UserAction.Join join) {
+                try {
+                    done = groups.join(connection, join.group());
+                } catch (SwitchboardException e) {
+                    fanout.failed(connection.id(), "too-many-groups");
+                    continue;
+                }
+            } else {
+                groups.leave(connection, ((PushCommand.UserAction.Leave) action).group());
+                done = connection.isOpen();
+            }
+            if (done) {
+                fanout.delivered++;
+            } else {
+                fanout.failed(connection.id(), "gone");
+            }
         }
         return fanout.result();
     }
