@@ -21,8 +21,14 @@ public sealed interface PushCommand {
     record Info(String connectionId) implements PushCommand {}
 
     /**
+     * Give a connection the next token of its user ({@code refresh}), verified as the first one
+     * was; it then expires at that token's {@code exp}.
+     */
+    record Refresh(String connectionId, String token) implements PushCommand {}
+
+    /**
      * Carry out {@code action} for every connection of user {@code userId} on every node
-     * ({@code closing}, {@code join}, {@code leave} or {@code info} with {@code userId} in place
+     * ({@code closing}, {@code join}, {@code leave}, {@code info} or {@code refresh} with {@code userId} in place
      * of {@code secConnectionID}); the answer counts the connections.
      */
     record ForUser(String userId, UserAction action) implements PushCommand {}
@@ -40,5 +46,8 @@ public sealed interface PushCommand {
 
         /** List it. */
         record Info() implements UserAction {}
+
+        /** Give it the next token. */
+        record Refresh(String token) implements UserAction {}
     }
 }

@@ -31,7 +31,7 @@ public final class TencentPushParser {
     /** Longest close reason a close frame can carry, in UTF-8 bytes. */
     public static final int MAX_CLOSE_REASON_BYTES = 123;
 
-    private static final String ACTIONS = "\"data send\", \"closing\", \"join\", \"leave\", \"info\"";
+    private static final String ACTIONS = "\"data send\", \"closing\", \"join\", \"leave\", \"info\", \"refresh\"";
 
     private static final ObjectReader READER =
             Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -86,6 +86,12 @@ public final class TencentPushParser {
                 forUser(websocket)
                         ? new PushCommand.ForUser(userId(websocket), new PushCommand.UserAction.Info())
                         : new PushCommand.Info(connectionId(websocket));
+            case "refresh" ->
+                forUser(websocket)
+                        ? new PushCommand.ForUser(
+                                userId(websocket),
+                                new PushCommand.UserAction.Refresh(requiredString(websocket, "token")))
+                        : new PushCommand.Refresh(connectionId(websocket), requiredString(websocket, "token"));
             default ->
                 throw new SwitchboardException(
                         ErrorCode.UNKNOWN_ACTION,

@@ -14,6 +14,7 @@ import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.auth.TokenAuth;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import dev.switchboard.server.internal.auth.VerifiedToken;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
@@ -278,7 +279,7 @@ final class Registration {
         // client that it is connected must never get 410. Frames pushed meanwhile queue behind
         // the 101 on this channel.
         connection.compressed(deflate != null);
-        TokenAuth.closeOnExpiry(token, channel, connection::close);
+        connection.tokenExpiry(token == null ? null : TokenExpiry.of(token, services.ticker()));
         connection.open();
         route.metrics().connectAccepted();
         for (String group : accept.groups()) {

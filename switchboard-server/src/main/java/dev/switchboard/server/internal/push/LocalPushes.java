@@ -10,6 +10,7 @@ import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.core.push.PushTarget;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
@@ -17,6 +18,7 @@ import dev.switchboard.server.internal.lifecycle.SharedFrame;
 import dev.switchboard.server.internal.session.SessionMoves;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
 /**
  * Carries out push commands against this node's own connections and says what happened: the
@@ -61,6 +63,14 @@ final class LocalPushes {
         if (command instanceof PushCommand.Info info) {
             ObjectNode body = ok();
             body.set("connection", ConnectionJson.of(find(info.connectionId()).info()));
+            return body;
+        }
+        if (command instanceof PushCommand.Refresh refresh) {
+            TokenExpiry renewed = refreshed(find(refresh.connectionId()), refresh.token());
+            ObjectNode body = ok();
+            body.put(
+                    "expiresAt",
+                    renewed.expiresAt() == null ? null : renewed.expiresAt().toString());
             return body;
         }
         if (command instanceof PushCommand.ForUser user) {
@@ -125,6 +135,14 @@ final class LocalPushes {
             if (action instanceof PushCommand.UserAction.Close close) {
                 done = connection.isOpen();
                 connection.close(new CloseCause(close.code(), close.reason(), ClosedBy.PUSH));
+            } else if (action instanceof PushCommand.UserAction.Refresh refresh) {
+                try {
+                    refreshed(connection, refresh.token());
+                    done = true;
+                } catch (SwitchboardException e) {
+                    fanout.failed(connection.id(), "token-refused");
+                    continue;
+                }
             } else if (action instanceof PushCommand.UserAction.Join join) {
                 try {
                     done = groups.join(connection, join.group());
@@ -143,6 +161,21 @@ final class LocalPushes {
             }
         }
         return fanout.result();
+    }
+
+    /**
+     * Waits for {@code connection}'s refresh: at once with keys from config; with a JWKS URL, as
+     * long as a fetch of an unknown key takes (at most {@code auth.jwks-timeout}).
+     */
+    private static TokenExpiry refreshed(LiveConnection connection, String token) {
+        try {
+            return connection.refreshToken(token).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SwitchboardException refused) {
+                throw refused;
+            }
+            throw e;
+        }
     }
 
     private static void sendToAll(

@@ -290,6 +290,9 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (command instanceof PushCommand.Send) {
             return "data-send";
         }
+        if (command instanceof PushCommand.Refresh) {
+            return "refresh";
+        }
         if (command instanceof PushCommand.Close) {
             return "closing";
         }
@@ -305,6 +308,9 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         if (action instanceof PushCommand.UserAction.Join) {
             return "join";
+        }
+        if (action instanceof PushCommand.UserAction.Refresh) {
+            return "refresh";
         }
         return action instanceof PushCommand.UserAction.Leave ? "leave" : "info";
     }

@@ -153,6 +153,9 @@ final class PushRouter {
         if (command instanceof PushCommand.Leave leave) {
             return leave.connectionId();
         }
+        if (command instanceof PushCommand.Refresh refresh) {
+            return refresh.connectionId();
+        }
         return command instanceof PushCommand.Info info ? info.connectionId() : null;
     }
 
