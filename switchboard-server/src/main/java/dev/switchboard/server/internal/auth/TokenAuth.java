@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -65,7 +64,8 @@ public final class TokenAuth {
         this.sources = new TokenSources(config);
         Set<JWSAlgorithm> algorithms =
                 config.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet());
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, KeySources.of(config)));
+        processor.setJWSKeySelector(EdDsaSupport.keySelector(algorithms, KeySources.of(config)));
+        processor.setJWSVerifierFactory(EdDsaSupport.verifierFactory());
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 config.audience() == null ? null : Set.of(config.audience()),
                 config.issuer() == null
