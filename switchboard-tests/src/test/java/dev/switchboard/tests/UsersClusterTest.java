@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.LimitsConfig;
+import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.testkit.RedisServer;
 import dev.switchboard.testkit.StubFunctionServer;
@@ -180,6 +181,49 @@ class UsersClusterTest {
         assertThat(second.status()).isEqualTo(429);
         assertThat(second.body()).contains("\"errNo\":4294");
         assertThat(get(three.get(1), "/users/alice").get("connections")).hasSize(3);
+    }
+
+    @Test
+    void aReliableSessionThatMovesToAnotherNodeKeepsItsUser() throws Exception {
+        List<TestGateway> two = new ArrayList<>();
+        for (String id : List.of("node-a", "node-b")) {
+            TestGateway node = TestGateway.start(GatewayConfig.builder()
+                    .nodeId(id)
+                    .cluster(ClusterConfig.of(redis.uri()).withHeartbeat(HEARTBEAT, TTL))
+                    .route(RouteConfig.builder("/chat")
+                            .register(functions.target("/register"))
+                            .cleanup(functions.target("/cleanup"))
+                            .reliable(ReliableConfig.withWindow(Duration.ofSeconds(30)))
+                            .build()));
+            nodes.add(node);
+            two.add(node);
+        }
+        TestGateway a = two.get(0);
+        TestGateway b = two.get(1);
+        for (TestGateway node : two) {
+            await().atMost(WAIT).until(() -> node.gateway().clusterNodes().size() == 2);
+        }
+        try (TcpProxy network = TcpProxy.to(a.gateway().clientAddress().getPort())) {
+            ReliableTestClient client =
+                    ReliableTestClient.open(java.net.URI.create("ws://127.0.0.1:" + network.port() + "/chat?user=ann"));
+            String id = client.session();
+
+            network.cutAll();
+            network.forwardTo(b.gateway().clientAddress().getPort());
+            client.resume();
+            PushResponse sent = a.push(UsersPushTest.toUser("ann", "after the move"));
+            JsonNode listed = get(a, "/users/ann");
+
+            assertThat(b.gateway().openConnections()).isEqualTo(1);
+            assertThat(sent.body().get("delivered").asInt())
+                    .as(sent.body().toString())
+                    .isEqualTo(1);
+            client.awaitReceived(1, WAIT);
+            assertThat(client.received()).containsExactly("after the move");
+            assertThat(ids(listed)).containsExactly(id);
+            assertThat(listed.at("/connections/0/userId").asText()).isEqualTo("ann");
+            client.socket().close(1000, "bye");
+        }
     }
 
     private void redisCli(String... command) throws Exception {

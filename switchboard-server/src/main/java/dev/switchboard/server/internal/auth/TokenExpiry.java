@@ -1,5 +1,8 @@
 package dev.switchboard.server.internal.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.json.Json;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,12 +21,29 @@ public record TokenExpiry(String userId, @Nullable Instant expiresAt, long deadl
 
     /** The expiry of {@code token}, placed on {@code ticker}. */
     public static TokenExpiry of(VerifiedToken token, Ticker ticker) {
-        Instant expiresAt = token.expiresAt();
+        return at(token.userId(), token.expiresAt(), ticker);
+    }
+
+    /** This expiry as it moves to another node with a reliable session: the user and {@code exp}. */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.mapper().createObjectNode().put("userId", userId);
+        json.put("expiresAt", expiresAt == null ? null : expiresAt.toEpochMilli());
+        return json;
+    }
+
+    /** The expiry {@link #toJson} wrote on another node, placed on this node's {@code ticker}. */
+    public static TokenExpiry fromJson(JsonNode json, Ticker ticker) {
+        JsonNode expires = json.path("expiresAt");
+        Instant expiresAt = expires.isIntegralNumber() ? Instant.ofEpochMilli(expires.asLong()) : null;
+        return at(json.path("userId").asText(), expiresAt, ticker);
+    }
+
+    private static TokenExpiry at(String userId, @Nullable Instant expiresAt, Ticker ticker) {
         long deadline = expiresAt == null
                 ? 0
                 : ticker.nanoTime()
                         + Math.max(0, Duration.between(Instant.now(), expiresAt).toNanos());
-        return new TokenExpiry(token.userId(), expiresAt, deadline);
+        return new TokenExpiry(userId, expiresAt, deadline);
     }
 
     /** True once the token's {@code exp} has passed at {@code nowNanos} on the ticker. */

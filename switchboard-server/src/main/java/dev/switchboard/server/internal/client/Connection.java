@@ -417,6 +417,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         this.tokenExpiry = value;
     }
 
+    @Nullable
+    TokenExpiry tokenExpiry() {
+        return tokenExpiry;
+    }
+
     /**
      * Verifies {@code token} as this connection's next token (the route's {@code auth}, the same
      * user as its first token); once verified, the connection expires at the new token's
