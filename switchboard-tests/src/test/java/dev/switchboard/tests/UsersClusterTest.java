@@ -184,12 +184,13 @@ class UsersClusterTest {
     }
 
     @Test
-    void aReliableSessionThatMovesToAnotherNodeKeepsItsUser() throws Exception {
+    void aReliableSessionThatMovesToAnotherNodeKeepsItsUserAndCountsThere() throws Exception {
         List<TestGateway> two = new ArrayList<>();
         for (String id : List.of("node-a", "node-b")) {
             TestGateway node = TestGateway.start(GatewayConfig.builder()
                     .nodeId(id)
                     .cluster(ClusterConfig.of(redis.uri()).withHeartbeat(HEARTBEAT, TTL))
+                    .limits(LimitsConfig.builder().maxConnectionsPerUser(1).build())
                     .route(RouteConfig.builder("/chat")
                             .register(functions.target("/register"))
                             .cleanup(functions.target("/cleanup"))
@@ -222,7 +223,12 @@ class UsersClusterTest {
             assertThat(client.received()).containsExactly("after the move");
             assertThat(ids(listed)).containsExactly(id);
             assertThat(listed.at("/connections/0/userId").asText()).isEqualTo("ann");
+            // max-connections-per-user (1) counts the session on B now, no longer on A
+            assertThat(WsClient.to(b.ws("/chat?user=ann")).refused().status()).isEqualTo(429);
+            connect(a, "ann");
             client.socket().close(1000, "bye");
+            await().atMost(WAIT).until(() -> b.gateway().openConnections() == 0);
+            connect(b, "ann");
         }
     }
 
