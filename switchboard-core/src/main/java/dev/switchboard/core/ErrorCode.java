@@ -61,6 +61,8 @@ public enum ErrorCode {
     TOO_MANY_CONNECTIONS_FROM_ADDRESS(429, 4291),
     /** The client address starts handshakes faster than {@code limits.connect-rate-per-ip}. */
     CONNECT_RATE_EXCEEDED(429, 4292),
+    /** The connection's user holds {@code limits.max-connections-per-user} connections on this node. */
+    TOO_MANY_CONNECTIONS_FOR_USER(429, 4294),
     /** The WebSocket upgrade request is malformed. */
     BAD_HANDSHAKE(400, 4004),
     /** The request is not a WebSocket version 13 upgrade. */

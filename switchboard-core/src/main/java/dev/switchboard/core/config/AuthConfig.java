@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param algorithms the accepted {@code alg} values; others (and {@code none}) are refused
  * @param secret the shared secret for HS256/384/512, at least 32 bytes
- * @param publicKeys public keys for RS256/ES256, each a PEM block or a JWK (JSON)
+ * @param publicKeys public keys for RS256/ES256/EdDSA, each a PEM block or a JWK (JSON)
  * @param jwksUrl a JWKS URL the public keys are read from, cached for {@code jwksCacheTtl} and
  *     read again when a token names an unknown {@code kid}, at most once per
  *     {@code jwksRefreshMinInterval}
@@ -53,8 +53,8 @@ public record AuthConfig(
         @Nullable String contextClaim,
         @Nullable String groupsClaim) {
 
-    /** The algorithms a route may accept. EdDSA is not offered: its verifier needs a library the gateway does not ship. */
-    public static final Set<String> SUPPORTED_ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "ES256");
+    /** The algorithms a route may accept; {@code EdDSA} is Ed25519. */
+    public static final Set<String> SUPPORTED_ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA");
 
     public static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_JWKS_CACHE_TTL = Duration.ofMinutes(5);

@@ -12,6 +12,7 @@ import java.util.List;
 public record LimitsConfig(
         int maxConnections,
         int maxConnectionsPerIp,
+        int maxConnectionsPerUser,
         int maxMessageBytes,
         Duration idleTimeout,
         Duration maxLifetime,
@@ -47,6 +48,10 @@ public record LimitsConfig(
         ConfigRules.positive("limits.close-timeout", closeTimeout);
         ConfigRules.positive("limits.max-context-bytes", maxContextBytes);
         ConfigRules.positive("limits.connect-rate-per-ip", connectRatePerIp);
+        if (maxConnectionsPerUser < 0) {
+            throw new ConfigException(
+                    "limits.max-connections-per-user: " + maxConnectionsPerUser + " (expected: >= 0, 0 = no limit)");
+        }
         if (messageRate < 0) {
             throw new ConfigException("limits.message-rate: " + messageRate + " (expected: >= 0, 0 = no limit)");
         }
@@ -58,6 +63,9 @@ public record LimitsConfig(
 
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
+    /** No limit: a user may hold as many connections as the other limits allow. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 0;
+
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(600);
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(2);
@@ -88,6 +96,7 @@ public record LimitsConfig(
         return new Builder()
                 .maxConnections(maxConnections)
                 .maxConnectionsPerIp(maxConnectionsPerIp)
+                .maxConnectionsPerUser(maxConnectionsPerUser)
                 .maxMessageBytes(maxMessageBytes)
                 .idleTimeout(idleTimeout)
                 .maxLifetime(maxLifetime)
@@ -111,6 +120,7 @@ public record LimitsConfig(
     public static final class Builder {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private int maxConnectionsPerUser = DEFAULT_MAX_CONNECTIONS_PER_USER;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
@@ -140,6 +150,15 @@ public record LimitsConfig(
         /** Open connections per client IP; past it handshakes get HTTP 429 (errNo 4291). */
         public Builder maxConnectionsPerIp(int value) {
             this.maxConnectionsPerIp = value;
+            return this;
+        }
+
+        /**
+         * Open connections one user ({@code userId}) may hold on this node; past it handshakes
+         * get HTTP 429 (errNo 4294). Counted per node, not across the cluster. Default 0: no limit.
+         */
+        public Builder maxConnectionsPerUser(int value) {
+            this.maxConnectionsPerUser = value;
             return this;
         }
 
@@ -274,6 +293,7 @@ public record LimitsConfig(
             return new LimitsConfig(
                     maxConnections,
                     maxConnectionsPerIp,
+                    maxConnectionsPerUser,
                     maxMessageBytes,
                     idleTimeout,
                     maxLifetime,

@@ -114,6 +114,8 @@ final class SectionReader {
                 .maxConnections(node.integer("max-connections", LimitsConfig.DEFAULT_MAX_CONNECTIONS, 1, MAX))
                 .maxConnectionsPerIp(
                         node.integer("max-connections-per-ip", LimitsConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 1, MAX))
+                .maxConnectionsPerUser(
+                        node.integer("max-connections-per-user", LimitsConfig.DEFAULT_MAX_CONNECTIONS_PER_USER, 0, MAX))
                 .maxMessageBytes(node.size("max-message-bytes", LimitsConfig.DEFAULT_MAX_MESSAGE_BYTES, 1, MAX))
                 .idleTimeout(node.duration("idle-timeout", LimitsConfig.DEFAULT_IDLE_TIMEOUT, MILLISECOND))
                 .maxLifetime(node.duration("max-lifetime", LimitsConfig.DEFAULT_MAX_LIFETIME, MILLISECOND))

@@ -15,6 +15,9 @@ public sealed interface PushTarget {
     /** Every member of a group ({@code group}), minus {@code exclude}. */
     record Group(String name, Set<String> exclude) implements PushTarget {}
 
+    /** Every connection of a user ({@code userId}) on every node, minus {@code exclude}. */
+    record User(String userId, Set<String> exclude) implements PushTarget {}
+
     /** Every connection of every route ({@code all: true}), minus {@code exclude}. */
     record All(Set<String> exclude) implements PushTarget {}
 }

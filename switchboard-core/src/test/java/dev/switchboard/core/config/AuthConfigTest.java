@@ -73,8 +73,10 @@ class AuthConfigTest {
         assertThatThrownBy(() -> auth("algorithms: [none]\nsecret: x"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("auth.algorithms: none (expected: one of");
-        assertThatThrownBy(() -> auth("algorithms: [EdDSA]\njwks-url: https://x/jwks"))
-                .hasMessageContaining("auth.algorithms: EdDSA");
+        assertThatThrownBy(() -> auth("algorithms: [Ed448]\njwks-url: https://x/jwks"))
+                .hasMessageContaining("auth.algorithms: Ed448");
+        assertThatThrownBy(() -> auth("algorithms: [EdDSA]"))
+                .hasMessage("auth: no public-keys and no jwks-url (expected: one of them for [EdDSA])");
         assertThatThrownBy(() -> auth("algorithms: [HS256]\nsecret: short"))
                 .hasMessage("auth.secret: too short (expected: at least 32 bytes for [HS256])");
         assertThatThrownBy(() -> auth("algorithms: [RS256]"))

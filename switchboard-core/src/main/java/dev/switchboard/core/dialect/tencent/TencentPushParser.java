@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses a {@code POST /push} body ({@code {"websocket": {"action": …}}}) into a {@link PushCommand}.
@@ -30,7 +31,7 @@ public final class TencentPushParser {
     /** Longest close reason a close frame can carry, in UTF-8 bytes. */
     public static final int MAX_CLOSE_REASON_BYTES = 123;
 
-    private static final String ACTIONS = "\"data send\", \"closing\", \"join\", \"leave\", \"info\"";
+    private static final String ACTIONS = "\"data send\", \"closing\", \"join\", \"leave\", \"info\", \"refresh\"";
 
     private static final ObjectReader READER =
             Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -73,9 +74,24 @@ public final class TencentPushParser {
         return switch (action) {
             case TencentDialect.DATA_SEND -> parseSend(websocket);
             case "closing" -> parseClose(websocket);
-            case "join" -> new PushCommand.Join(connectionId(websocket), group(websocket));
-            case "leave" -> new PushCommand.Leave(connectionId(websocket), group(websocket));
-            case "info" -> new PushCommand.Info(connectionId(websocket));
+            case "join" ->
+                forUser(websocket)
+                        ? new PushCommand.ForUser(userId(websocket), new PushCommand.UserAction.Join(group(websocket)))
+                        : new PushCommand.Join(connectionId(websocket), group(websocket));
+            case "leave" ->
+                forUser(websocket)
+                        ? new PushCommand.ForUser(userId(websocket), new PushCommand.UserAction.Leave(group(websocket)))
+                        : new PushCommand.Leave(connectionId(websocket), group(websocket));
+            case "info" ->
+                forUser(websocket)
+                        ? new PushCommand.ForUser(userId(websocket), new PushCommand.UserAction.Info())
+                        : new PushCommand.Info(connectionId(websocket));
+            case "refresh" ->
+                forUser(websocket)
+                        ? new PushCommand.ForUser(
+                                userId(websocket),
+                                new PushCommand.UserAction.Refresh(requiredString(websocket, "token")))
+                        : new PushCommand.Refresh(connectionId(websocket), requiredString(websocket, "token"));
             default ->
                 throw new SwitchboardException(
                         ErrorCode.UNKNOWN_ACTION,
@@ -102,10 +118,11 @@ public final class TencentPushParser {
         int given = (websocket.has("secConnectionID") ? 1 : 0)
                 + (websocket.has("secConnectionIDs") ? 1 : 0)
                 + (websocket.has("group") ? 1 : 0)
-                + (websocket.has("all") ? 1 : 0);
+                + (websocket.has("all") ? 1 : 0)
+                + (websocket.has("userId") ? 1 : 0);
         if (given != 1) {
             throw invalid("websocket: " + (given == 0 ? "no target" : "more than one target")
-                    + " (expected exactly one of: secConnectionID, secConnectionIDs, group, all)");
+                    + " (expected exactly one of: secConnectionID, secConnectionIDs, group, userId, all)");
         }
         if (websocket.has("secConnectionID")) {
             if (websocket.has("exclude")) {
@@ -120,6 +137,9 @@ public final class TencentPushParser {
         if (websocket.has("group")) {
             return new PushTarget.Group(group(websocket), Set.copyOf(exclude));
         }
+        if (websocket.has("userId")) {
+            return new PushTarget.User(userId(websocket), Set.copyOf(exclude));
+        }
         JsonNode all = websocket.get("all");
         if (!all.isBoolean() || !all.asBoolean()) {
             throw invalid("websocket.all: " + describe(all) + " (expected: true)");
@@ -128,7 +148,7 @@ public final class TencentPushParser {
     }
 
     private static PushCommand parseClose(JsonNode websocket) {
-        String id = connectionId(websocket);
+        @Nullable String id = forUser(websocket) ? null : connectionId(websocket);
         int code = CloseCause.NORMAL;
         JsonNode codeNode = websocket.get("closeCode");
         if (codeNode != null && !codeNode.isNull()) {
@@ -152,11 +172,37 @@ public final class TencentPushParser {
                         + " UTF-8 bytes (expected: what fits in a close frame)");
             }
         }
-        return new PushCommand.Close(id, code, reason);
+        return id == null
+                ? new PushCommand.ForUser(userId(websocket), new PushCommand.UserAction.Close(code, reason))
+                : new PushCommand.Close(id, code, reason);
+    }
+
+    /**
+     * True when an action that takes one connection names a user instead: {@code userId}
+     * without {@code secConnectionID}; both at once is a mistake.
+     */
+    private static boolean forUser(JsonNode websocket) {
+        if (!websocket.has("userId")) {
+            return false;
+        }
+        if (websocket.has("secConnectionID")) {
+            throw invalid("websocket: both secConnectionID and userId (expected exactly one of them)");
+        }
+        return true;
     }
 
     private static String connectionId(JsonNode websocket) {
         return requiredString(websocket, "secConnectionID");
+    }
+
+    /** The {@code userId} field: a string of 1 to {@value TencentDialect#MAX_USER_ID_LENGTH} characters. */
+    private static String userId(JsonNode websocket) {
+        String userId = requiredString(websocket, "userId");
+        if (userId.length() > TencentDialect.MAX_USER_ID_LENGTH) {
+            throw invalid("websocket.userId: longer than " + TencentDialect.MAX_USER_ID_LENGTH
+                    + " characters (expected: a user id)");
+        }
+        return userId;
     }
 
     private static String group(JsonNode websocket) {

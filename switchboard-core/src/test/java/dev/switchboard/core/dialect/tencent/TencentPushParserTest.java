@@ -190,6 +190,43 @@ class TencentPushParserTest {
     }
 
     @Nested
+    class ByUser {
+        @Test
+        void everyActionThatTakesAConnectionTakesAUser() {
+            PushCommand send = parse(
+                    push(
+                            "\"action\": \"data send\", \"userId\": \"u1\", \"exclude\": [\"x\"], \"dataType\": \"text\", \"data\": \"hi\""));
+            assertThat(((PushCommand.Send) send).target()).isEqualTo(new PushTarget.User("u1", Set.of("x")));
+            assertThat(parse(push("\"action\": \"closing\", \"userId\": \"u1\", \"closeCode\": 4000")))
+                    .isEqualTo(new PushCommand.ForUser("u1", new PushCommand.UserAction.Close(4000, "")));
+            assertThat(parse(push("\"action\": \"join\", \"userId\": \"u1\", \"group\": \"g\"")))
+                    .isEqualTo(new PushCommand.ForUser("u1", new PushCommand.UserAction.Join("g")));
+            assertThat(parse(push("\"action\": \"leave\", \"userId\": \"u1\", \"group\": \"g\"")))
+                    .isEqualTo(new PushCommand.ForUser("u1", new PushCommand.UserAction.Leave("g")));
+            assertThat(parse(push("\"action\": \"info\", \"userId\": \"u1\"")))
+                    .isEqualTo(new PushCommand.ForUser("u1", new PushCommand.UserAction.Info()));
+            assertThat(parse(push("\"action\": \"refresh\", \"userId\": \"u1\", \"token\": \"t\"")))
+                    .isEqualTo(new PushCommand.ForUser("u1", new PushCommand.UserAction.Refresh("t")));
+            assertThat(parse(push("\"action\": \"refresh\", \"secConnectionID\": \"" + ID + "\", \"token\": \"t\"")))
+                    .isEqualTo(new PushCommand.Refresh(ID, "t"));
+        }
+
+        @Test
+        void aConnectionAndAUserAtOnceOrAUserTooLongOrEmptyIsRefused() {
+            assertRejected(
+                    push("\"action\": \"info\", \"userId\": \"u1\", \"secConnectionID\": \"" + ID + "\""),
+                    ErrorCode.INVALID_FIELD,
+                    "websocket: both secConnectionID and userId (expected exactly one of them)");
+            assertRejected(
+                    push("\"action\": \"closing\", \"userId\": \"" + "u".repeat(257) + "\""),
+                    ErrorCode.INVALID_FIELD,
+                    "websocket.userId: longer than 256 characters (expected: a user id)");
+            assertRejected(push("\"action\": \"info\", \"userId\": \"\""), ErrorCode.INVALID_FIELD);
+            assertRejected(push("\"action\": \"refresh\", \"userId\": \"u1\""), ErrorCode.INVALID_FIELD);
+        }
+    }
+
+    @Nested
     class UnknownActionOrDataType {
         @ParameterizedTest(name = "[{0}]")
         @ValueSource(strings = {"send", "Data Send", "data recv", "connecting", "broadcast"})
@@ -198,7 +235,7 @@ class TencentPushParserTest {
                     push("\"action\": \"" + action + "\", \"secConnectionID\": \"" + ID + "\""),
                     ErrorCode.UNKNOWN_ACTION,
                     "websocket.action: \"" + action
-                            + "\" (expected one of: \"data send\", \"closing\", \"join\", \"leave\", \"info\")");
+                            + "\" (expected one of: \"data send\", \"closing\", \"join\", \"leave\", \"info\", \"refresh\")");
         }
 
         @Test
@@ -343,7 +380,7 @@ class TencentPushParserTest {
         void noTarget() {
             assertTargetRejected(
                     "\"exclude\": []",
-                    "websocket: no target (expected exactly one of: secConnectionID, secConnectionIDs, group, all)");
+                    "websocket: no target (expected exactly one of: secConnectionID, secConnectionIDs, group, userId, all)");
         }
 
         @Test
@@ -351,11 +388,11 @@ class TencentPushParserTest {
             assertTargetRejected(
                     "\"secConnectionID\": \"a.1\", \"group\": \"lobby\"",
                     "websocket: more than one target (expected exactly one of: secConnectionID, secConnectionIDs,"
-                            + " group, all)");
+                            + " group, userId, all)");
             assertTargetRejected(
                     "\"group\": \"lobby\", \"all\": true",
                     "websocket: more than one target (expected exactly one of: secConnectionID, secConnectionIDs,"
-                            + " group, all)");
+                            + " group, userId, all)");
         }
 
         @Test
@@ -399,7 +436,7 @@ class TencentPushParserTest {
             assertRejected(
                     push("\"action\": \"data send\""),
                     ErrorCode.INVALID_FIELD,
-                    "websocket: no target (expected exactly one of: secConnectionID, secConnectionIDs, group, all)");
+                    "websocket: no target (expected exactly one of: secConnectionID, secConnectionIDs, group, userId, all)");
         }
     }
 

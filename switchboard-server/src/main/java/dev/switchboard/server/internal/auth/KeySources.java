@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -25,6 +26,7 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** The keys a route's tokens are verified with: the configured ones and, if set, a JWKS URL's. */
@@ -76,7 +78,7 @@ final class KeySources {
         }
     }
 
-    /** A public key written as a JWK (JSON) or a PEM {@code PUBLIC KEY} block (RSA or EC). */
+    /** A public key written as a JWK (JSON) or a PEM {@code PUBLIC KEY} block (RSA, EC or Ed25519). */
     private static JWK publicKey(String text, String where) {
         String trimmed = text.trim();
         try {
@@ -90,6 +92,10 @@ final class KeySources {
             byte[] der = Base64.getMimeDecoder()
                     .decode(trimmed.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "")
                             .trim());
+            Optional<OctetKeyPair> ed25519 = Ed25519Keys.fromX509(der);
+            if (ed25519.isPresent()) {
+                return ed25519.get();
+            }
             PublicKey key = decode(der);
             if (key instanceof RSAPublicKey rsa) {
                 return new RSAKey.Builder(rsa).build();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -18,12 +17,9 @@ import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.push.GroupNames;
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.text.ParseException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,8 +49,9 @@ public final class TokenAuth {
     /** The close code of a connection whose token expired. */
     public static final int TOKEN_EXPIRED_CODE = 4401;
 
-    private static final CloseCause TOKEN_EXPIRED =
-            new CloseCause(TOKEN_EXPIRED_CODE, "token expired", ClosedBy.SERVER);
+    /** How a connection whose token expired is closed: 4401 {@code token expired}. */
+    public static final CloseCause TOKEN_EXPIRED = new CloseCause(TOKEN_EXPIRED_CODE, "token expired", ClosedBy.SERVER);
+
     private static final int JWKS_THREADS = 2;
 
     private final AuthConfig config;
@@ -67,7 +64,8 @@ public final class TokenAuth {
         this.sources = new TokenSources(config);
         Set<JWSAlgorithm> algorithms =
                 config.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet());
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, KeySources.of(config)));
+        processor.setJWSKeySelector(EdDsaSupport.keySelector(algorithms, KeySources.of(config)));
+        processor.setJWSVerifierFactory(EdDsaSupport.verifierFactory());
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 config.audience() == null ? null : Set.of(config.audience()),
                 config.issuer() == null
@@ -103,6 +101,31 @@ public final class TokenAuth {
         } catch (SwitchboardException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return verifyAsync(token);
+    }
+
+    /**
+     * Verifies a refreshed token of a connection whose first token named {@code userId}: exactly
+     * as a token at connect (signature, issuer, audience, time claims, size), and it must name
+     * the same user. Fails with 4012 (also for another user) or 4013, as {@link #verify} does.
+     */
+    public CompletionStage<VerifiedToken> verifyRefresh(String token, String userId) {
+        int bytes = token.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > config.maxTokenBytes()) {
+            return CompletableFuture.failedFuture(new SwitchboardException(
+                    ErrorCode.TOKEN_TOO_LARGE,
+                    "token of " + bytes + " bytes is longer than auth.max-token-bytes (" + config.maxTokenBytes()
+                            + ")"));
+        }
+        return verifyAsync(token).thenApply(verified -> {
+            if (!verified.userId().equals(userId)) {
+                throw invalid("it names another user than the connection's token did");
+            }
+            return verified;
+        });
+    }
+
+    private CompletionStage<VerifiedToken> verifyAsync(String token) {
         if (jwksExecutor == null) {
             try {
                 return CompletableFuture.completedFuture(verify(token));
@@ -165,18 +188,6 @@ public final class TokenAuth {
                 accept.context() != null ? accept.context() : token.context(),
                 groups,
                 accept.userId() != null ? accept.userId() : token.userId());
-    }
-
-    /** Closes the connection on {@code channel} with 4401 when {@code token} expires. */
-    public static void closeOnExpiry(@Nullable VerifiedToken token, Channel channel, Consumer<CloseCause> close) {
-        if (token == null || token.expiresAt() == null) {
-            return;
-        }
-        long delayMillis =
-                Math.max(0, Duration.between(Instant.now(), token.expiresAt()).toMillis());
-        ScheduledFuture<?> expiry =
-                channel.eventLoop().schedule(() -> close.accept(TOKEN_EXPIRED), delayMillis, TimeUnit.MILLISECONDS);
-        channel.closeFuture().addListener(f -> expiry.cancel(false));
     }
 
     /** True when a {@code Sec-WebSocket-Protocol} entry carries a token and must not be chosen. */

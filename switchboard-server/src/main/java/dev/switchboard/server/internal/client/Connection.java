@@ -1,6 +1,8 @@
 package dev.switchboard.server.internal.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.OnTransferError;
@@ -10,6 +12,9 @@ import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.RequestContext;
+import dev.switchboard.server.internal.auth.RefreshFrame;
+import dev.switchboard.server.internal.auth.TokenAuth;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import dev.switchboard.server.internal.lifecycle.ConnectionInfo;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
@@ -34,6 +39,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -100,6 +108,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
     private volatile boolean compressed;
     private volatile @Nullable String userId;
+    /** When the connection's token runs out, on a route with {@code auth}; null without one. */
+    private volatile @Nullable TokenExpiry tokenExpiry;
+    /** Counted in {@code limits.max-connections-per-user}; released once when it ends. */
+    private final AtomicBoolean userAdmitted = new AtomicBoolean();
+
     private final TokenBucket messageRate;
     private final TokenBucket pingRate;
 
@@ -351,6 +364,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         state = State.CLOSED;
         cleanupDispatched = true;
         services.registry().remove(this);
+        releaseUser();
         services.groups().leaveAll(this);
         services.sweeper(channel).untrack(this);
         services.unfinished().finished();
@@ -378,6 +392,85 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     /** Names the connection's user; set before it opens. */
     void userId(@Nullable String value) {
         this.userId = value;
+    }
+
+    @Override
+    public @Nullable String userId() {
+        return userId;
+    }
+
+    /**
+     * Counts this connection for its user within {@code limits.max-connections-per-user}; false
+     * when the user holds as many as it may. A connection without a user is always admitted.
+     */
+    boolean admitUser() {
+        String user = userId;
+        if (user == null
+                || !services.registry().admitUser(user, services.limits().maxConnectionsPerUser())) {
+            return user == null;
+        }
+        userAdmitted.set(true);
+        return true;
+    }
+
+    void tokenExpiry(@Nullable TokenExpiry value) {
+        this.tokenExpiry = value;
+    }
+
+    @Nullable
+    TokenExpiry tokenExpiry() {
+        return tokenExpiry;
+    }
+
+    /**
+     * Verifies {@code token} as this connection's next token (the route's {@code auth}, the same
+     * user as its first token); once verified, the connection expires at the new token's
+     * {@code exp} instead. Fails with 4001 on a route without {@code auth}, else as {@link
+     * TokenAuth#verifyRefresh} does.
+     */
+    @Override
+    public CompletionStage<TokenExpiry> refreshToken(String token) {
+        TokenAuth auth = route.auth();
+        TokenExpiry current = tokenExpiry;
+        if (auth == null || current == null) {
+            return CompletableFuture.failedFuture(new SwitchboardException(
+                    ErrorCode.INVALID_FIELD, "secConnectionID " + id + ": its route has no token auth to refresh"));
+        }
+        return auth.verifyRefresh(token, current.userId()).thenApply(verified -> {
+            TokenExpiry renewed = TokenExpiry.of(verified, services.ticker());
+            tokenExpiry = renewed;
+            return renewed;
+        });
+    }
+
+    /** Answers the client's own refresh message; it never reaches the functions. */
+    private void answerRefresh(String token) {
+        refreshToken(token)
+                .whenComplete((renewed, error) -> channel.eventLoop().execute(() -> {
+                    SwitchboardException refused = null;
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause()
+                                : error;
+                        refused = cause instanceof SwitchboardException known
+                                ? known
+                                : new SwitchboardException(ErrorCode.TOKEN_INVALID, "invalid token: " + cause);
+                        log.atInfo()
+                                .addKeyValue("conn", id)
+                                .addKeyValue("route", route.path())
+                                .log("token refresh refused: {}", refused.getMessage());
+                    }
+                    if (state == State.OPEN) {
+                        reply(RefreshFrame.answer(renewed, refused));
+                    }
+                }));
+    }
+
+    private void releaseUser() {
+        String user = userId;
+        if (user != null && userAdmitted.compareAndSet(true, false)) {
+            services.registry().releaseUser(user);
+        }
     }
 
     void compressed(boolean value) {
@@ -425,6 +518,14 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         messagesIn++;
         route.metrics().messageIn(message.size());
         lastActiveNanos = now;
+        TokenAuth auth = route.auth();
+        String refresh = auth == null
+                ? null
+                : RefreshFrame.tokenOf(message, auth.config().maxTokenBytes());
+        if (refresh != null) {
+            answerRefresh(refresh);
+            return;
+        }
         pump.offer(message);
     }
 
@@ -597,6 +698,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
         state = State.CLOSING;
         closeCause = cause;
         services.registry().remove(this);
+        releaseUser();
         Set<String> groupsAtClose = Set.copyOf(groups);
         services.groups().leaveAll(this);
         if (services.backplane() != null) {
@@ -623,12 +725,16 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     }
 
     /**
-     * Checks ping, idle timeout and max lifetime at {@code now}; returns the cause to close with
+     * Checks token expiry, ping, idle timeout and max lifetime at {@code now}; returns the cause to close with
      * when one has run out. Sends a ping when one is due.
      */
     @Nullable
     CloseCause checkTimers(long now) {
         LimitsConfig limits = services.limits();
+        TokenExpiry expiry = tokenExpiry;
+        if (expiry != null && expiry.expired(now)) {
+            return TokenAuth.TOKEN_EXPIRED;
+        }
         if (now - connectedAtNanos >= route.limits().maxLifetime().toNanos()) {
             return new CloseCause(CloseCause.GOING_AWAY, "max lifetime reached", ClosedBy.MAX_LIFETIME);
         }
@@ -659,6 +765,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
      */
     void abandon(CloseCause cause) {
         state = State.CLOSED;
+        releaseUser();
         closeCause = cause;
         cleanupDispatched = true;
         log.atInfo()

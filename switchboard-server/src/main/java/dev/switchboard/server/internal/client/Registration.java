@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.cluster.ClusterBackplane;
 import dev.switchboard.core.config.LimitsConfig;
@@ -13,6 +14,7 @@ import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectEvent;
 import dev.switchboard.server.internal.JsonResponses;
 import dev.switchboard.server.internal.auth.TokenAuth;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import dev.switchboard.server.internal.auth.VerifiedToken;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.metrics.FunctionOutcome;
@@ -217,6 +219,18 @@ final class Registration {
                         accept.context(),
                         connectedAt.toEpochMilli(),
                         services);
+        connection.userId(accept.userId());
+        if (!connection.admitUser()) {
+            ErrorCode code = ErrorCode.TOO_MANY_CONNECTIONS_FOR_USER;
+            refuse(new RegistrationDecision.Refuse(
+                    code.httpStatus(),
+                    code.errNo(),
+                    "too many connections for this user (limits.max-connections-per-user: "
+                            + services.limits().maxConnectionsPerUser() + ")",
+                    "user " + new TextNode(accept.userId()) + " holds limits.max-connections-per-user ("
+                            + services.limits().maxConnectionsPerUser() + ") connections on this node"));
+            return;
+        }
         ClusterBackplane backplane = services.backplane();
         if (backplane == null) {
             upgrade(accept, connection, subprotocols);
@@ -265,8 +279,7 @@ final class Registration {
         // client that it is connected must never get 410. Frames pushed meanwhile queue behind
         // the 101 on this channel.
         connection.compressed(deflate != null);
-        connection.userId(accept.userId());
-        TokenAuth.closeOnExpiry(token, channel, connection::close);
+        connection.tokenExpiry(token == null ? null : TokenExpiry.of(token, services.ticker()));
         connection.open();
         route.metrics().connectAccepted();
         for (String group : accept.groups()) {

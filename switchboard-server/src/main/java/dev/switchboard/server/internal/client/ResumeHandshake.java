@@ -8,6 +8,7 @@ import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.core.model.Message;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.session.ReliableFrames;
@@ -145,6 +146,14 @@ final class ResumeHandshake {
                         resume.token(),
                         services.ticker().nanoTime()));
         session.compressed(state.deflate());
+        // the user and the token's expiry move with the session: pushes by user find it here
+        session.userId(state.userId());
+        // counted here from now on (its old node stopped counting it); an existing session is
+        // never refused for max-connections-per-user, even when the user is at the limit here
+        session.admitUser();
+        if (state.token() != null) {
+            session.tokenExpiry(TokenExpiry.fromJson(state.token(), services.ticker()));
+        }
         // registered here (records and memberships move to this node) before the 101 leaves, so
         // pushes queue for it; if the client is gone already the session waits for it here
         session.open();

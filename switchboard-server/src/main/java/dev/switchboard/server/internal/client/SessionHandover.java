@@ -9,6 +9,7 @@ import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.Message;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.session.ReliableSession;
 import dev.switchboard.server.internal.session.ReliableSession.Refusal;
@@ -93,6 +94,13 @@ public final class SessionHandover {
         if (connection.context() != null) {
             state.set("context", connection.context());
         }
+        if (connection.userId() != null) {
+            state.put("userId", connection.userId());
+        }
+        TokenExpiry expiry = connection.tokenExpiry();
+        if (expiry != null) {
+            state.set("token", expiry.toJson());
+        }
         ArrayNode groups = state.putArray("groups");
         connection.groups().forEach(groups::add);
         state.put("deflate", connection.deflate());
@@ -122,6 +130,8 @@ public final class SessionHandover {
             long connectedAt,
             @Nullable String userAgent,
             @Nullable ObjectNode context,
+            @Nullable String userId,
+            @Nullable JsonNode token,
             List<String> groups,
             boolean deflate,
             ReliableSession.Snapshot snapshot) {
@@ -156,6 +166,8 @@ public final class SessionHandover {
                     state.path("connectedAt").asLong(),
                     state.hasNonNull("userAgent") ? state.get("userAgent").asText() : null,
                     context instanceof ObjectNode object ? object : null,
+                    state.hasNonNull("userId") ? state.get("userId").asText() : null,
+                    state.get("token") instanceof ObjectNode token ? token : null,
                     groups,
                     state.path("deflate").asBoolean(),
                     new ReliableSession.Snapshot(

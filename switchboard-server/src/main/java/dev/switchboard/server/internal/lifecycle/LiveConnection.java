@@ -3,12 +3,19 @@ package dev.switchboard.server.internal.lifecycle;
 import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.Message;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /** An open connection as the push side sees it: something to send to and to close. Thread-safe. */
 public interface LiveConnection {
     /** The connection id. */
     String id();
+
+    /** The connection's user, from a verified token or the registration answer, if any. */
+    @Nullable
+    String userId();
 
     /** The route the connection belongs to. */
     Route route();
@@ -32,6 +39,14 @@ public interface LiveConnection {
 
     /** Closes the connection with {@code cause}; its cleanup follows. Callable from any thread. */
     void close(CloseCause cause);
+
+    /**
+     * Verifies {@code token} as the connection's next token (its route's {@code auth}, the same
+     * user); once verified, the connection expires at that token's {@code exp}. Fails with a
+     * {@link dev.switchboard.core.SwitchboardException}: 4001 on a route without {@code auth},
+     * 4012 or 4013 for a token refused.
+     */
+    CompletionStage<TokenExpiry> refreshToken(String token);
 
     /** The names of the groups it is in; a live, thread-safe set kept by {@link GroupRegistry}. */
     Set<String> groups();

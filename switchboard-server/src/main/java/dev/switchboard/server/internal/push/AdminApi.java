@@ -1,16 +1,19 @@
 package dev.switchboard.server.internal.push;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.SwitchboardException;
 import dev.switchboard.core.cluster.ClusterBackplane;
 import dev.switchboard.core.cluster.ConnectionRecord;
+import dev.switchboard.core.dialect.tencent.TencentPushParser;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.ConnectionId;
 import dev.switchboard.core.push.GroupNames;
+import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
@@ -29,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The admin endpoints on the push listener: list, show and close connections, list groups and
- * their members. Lists are paged with {@code limit} (default 100, at most 1000) and the opaque
+ * their members, list a user's connections. Lists are paged with {@code limit} (default 100, at most 1000) and the opaque
  * {@code cursor} of the previous page's {@code nextCursor}. In a cluster they cover every node:
  * ids and groups come from the backplane, a connection of another node is shown or closed by
  * its own node, and listed records of other nodes carry what the backplane holds (no live
@@ -219,6 +222,35 @@ final class AdminApi {
             page.items().forEach(list::add);
             body.put("nextCursor", page.nextCursor());
             return body;
+        });
+    }
+
+    /**
+     * {@code GET /users/{id}?limit=&cursor=}: the user's connections on every node, as
+     * {@code GET /connections} lists them, paged by connection id. A node that does not answer is
+     * named in {@code unreachableNodes} of a 503 that carries what the others answered.
+     */
+    CompletionStage<PushReply> showUser(String userId, QueryStringDecoder query) {
+        String cursor = parameter(query, "cursor");
+        int limit = Page.limit(parameter(query, "limit"));
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.putObject("websocket").put("action", "info").put("userId", userId);
+        PushCommand command = TencentPushParser.parse(body);
+        return router.route(command, body).thenApply(reply -> {
+            if (!reply.body().has("connections")) {
+                return reply;
+            }
+            List<JsonNode> all = new ArrayList<>();
+            reply.body().get("connections").forEach(all::add);
+            Page<JsonNode> page =
+                    Page.of(all, node -> node.path("secConnectionID").asText(), cursor, limit);
+            ObjectNode answer = reply.body().deepCopy();
+            answer.put("userId", userId);
+            answer.put("size", all.size());
+            ArrayNode list = answer.putArray("connections");
+            page.items().forEach(list::add);
+            answer.put("nextCursor", page.nextCursor());
+            return new PushReply(reply.status(), answer);
         });
     }
 

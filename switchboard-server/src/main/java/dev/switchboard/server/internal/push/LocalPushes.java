@@ -10,6 +10,7 @@ import dev.switchboard.core.model.ClosedBy;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.push.PushCommand;
 import dev.switchboard.core.push.PushTarget;
+import dev.switchboard.server.internal.auth.TokenExpiry;
 import dev.switchboard.server.internal.lifecycle.ConnectionRegistry;
 import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
@@ -17,6 +18,7 @@ import dev.switchboard.server.internal.lifecycle.SharedFrame;
 import dev.switchboard.server.internal.session.SessionMoves;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
 /**
  * Carries out push commands against this node's own connections and says what happened: the
@@ -63,6 +65,17 @@ final class LocalPushes {
             body.set("connection", ConnectionJson.of(find(info.connectionId()).info()));
             return body;
         }
+        if (command instanceof PushCommand.Refresh refresh) {
+            TokenExpiry renewed = refreshed(find(refresh.connectionId()), refresh.token());
+            ObjectNode body = ok();
+            body.put(
+                    "expiresAt",
+                    renewed.expiresAt() == null ? null : renewed.expiresAt().toString());
+            return body;
+        }
+        if (command instanceof PushCommand.ForUser user) {
+            return forUser(user.userId(), user.action());
+        }
         throw new IllegalStateException("unhandled push command " + command);
     }
 
@@ -94,6 +107,8 @@ final class LocalPushes {
                 }
             } else if (target instanceof PushTarget.Group group) {
                 sendToAll(groups.members(group.name()), group.exclude(), frame, fanout);
+            } else if (target instanceof PushTarget.User user) {
+                sendToAll(registry.ofUser(user.userId()), user.exclude(), frame, fanout);
             } else if (target instanceof PushTarget.All all) {
                 sendToAll(registry.all(), all.exclude(), frame, fanout);
             }
@@ -101,6 +116,66 @@ final class LocalPushes {
             frame.sendAndRelease();
         }
         return fanout.result();
+    }
+
+    /**
+     * Carries out {@code action} for each connection of {@code userId} here: {@code info} lists
+     * them ({@code connections}); the others count them as a multi-target send does.
+     */
+    private ObjectNode forUser(String userId, PushCommand.UserAction action) {
+        if (action instanceof PushCommand.UserAction.Info) {
+            ObjectNode body = ok();
+            ArrayNode list = body.putArray("connections");
+            registry.ofUser(userId).forEach(connection -> list.add(ConnectionJson.of(connection.info())));
+            return body;
+        }
+        Fanout fanout = new Fanout();
+        for (LiveConnection connection : registry.ofUser(userId)) {
+            boolean done;
+            if (action instanceof PushCommand.UserAction.Close close) {
+                done = connection.isOpen();
+                connection.close(new CloseCause(close.code(), close.reason(), ClosedBy.PUSH));
+            } else if (action instanceof PushCommand.UserAction.Refresh refresh) {
+                try {
+                    refreshed(connection, refresh.token());
+                    done = true;
+                } catch (SwitchboardException e) {
+                    fanout.failed(connection.id(), "token-refused");
+                    continue;
+                }
+            } else if (action instanceof PushCommand.UserAction.Join join) {
+                try {
+                    done = groups.join(connection, join.group());
+                } catch (SwitchboardException e) {
+                    fanout.failed(connection.id(), "too-many-groups");
+                    continue;
+                }
+            } else {
+                groups.leave(connection, ((PushCommand.UserAction.Leave) action).group());
+                done = connection.isOpen();
+            }
+            if (done) {
+                fanout.delivered++;
+            } else {
+                fanout.failed(connection.id(), "gone");
+            }
+        }
+        return fanout.result();
+    }
+
+    /**
+     * Waits for {@code connection}'s refresh: at once with keys from config; with a JWKS URL, as
+     * long as a fetch of an unknown key takes (at most {@code auth.jwks-timeout}).
+     */
+    private static TokenExpiry refreshed(LiveConnection connection, String token) {
+        try {
+            return connection.refreshToken(token).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SwitchboardException refused) {
+                throw refused;
+            }
+            throw e;
+        }
     }
 
     private static void sendToAll(

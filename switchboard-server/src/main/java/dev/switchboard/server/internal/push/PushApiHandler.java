@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests on the push listener: {@code POST /push}, the admin endpoints under
- * {@code /connections} and {@code /groups}, {@code /metrics}, {@code /stats}, the
+ * {@code /connections}, {@code /groups} and {@code /users}, {@code /metrics}, {@code /stats}, the
  * {@code /dashboard} page and the probes {@code /healthz} and {@code /readyz}. Answers are JSON
  * unless the endpoint says otherwise; every error is {@code {"errNo", "errMsg"}} with its error
  * code's status. Each request counts in {@code switchboard_push_requests_total{action, outcome}}.
@@ -44,6 +44,7 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final Logger log = LoggerFactory.getLogger(PushApiHandler.class);
     private static final String CONNECTIONS = "/connections";
     private static final String GROUPS = "/groups";
+    private static final String USERS = "/users/";
 
     private final PushRouter router;
     private final AdminApi admin;
@@ -274,12 +275,23 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             require(exchange, HttpMethod.GET);
             return json(ctx, admin.showGroup(decode(path.substring(GROUPS.length() + 1)), exchange.uri));
         }
+        if (path.startsWith(USERS)) {
+            exchange.action = "show-user";
+            require(exchange, HttpMethod.GET);
+            return reply(ctx, exchange, admin.showUser(decode(path.substring(USERS.length())), exchange.uri));
+        }
         throw new SwitchboardException(ErrorCode.NOT_FOUND, "no endpoint at " + PeerText.quoted(path));
     }
 
     private static String actionOf(PushCommand command) {
+        if (command instanceof PushCommand.ForUser user) {
+            return actionOf(user.action());
+        }
         if (command instanceof PushCommand.Send) {
             return "data-send";
+        }
+        if (command instanceof PushCommand.Refresh) {
+            return "refresh";
         }
         if (command instanceof PushCommand.Close) {
             return "closing";
@@ -288,6 +300,19 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return "join";
         }
         return command instanceof PushCommand.Leave ? "leave" : "info";
+    }
+
+    private static String actionOf(PushCommand.UserAction action) {
+        if (action instanceof PushCommand.UserAction.Close) {
+            return "closing";
+        }
+        if (action instanceof PushCommand.UserAction.Join) {
+            return "join";
+        }
+        if (action instanceof PushCommand.UserAction.Refresh) {
+            return "refresh";
+        }
+        return action instanceof PushCommand.UserAction.Leave ? "leave" : "info";
     }
 
     private static FullHttpResponse ok(ChannelHandlerContext ctx, ObjectNode body) {

@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * Sends each push where its targets live. On a single node everything runs here. In a cluster a
  * command for one connection goes to the node its id names and the caller gets that node's real
  * answer (or 503, errNo 5030, when it cannot be reached in time); a group or {@code all} push runs
- * on every live node and the counts are summed; a list of ids is split by node. A multi-node push
+ * on every live node and the counts are summed, and so does a command by user ({@code userId}); a
+ * list of ids is split by node. A multi-node push
  * with a node that did not answer is 503 with the counts of the nodes that did, never a silent
  * success.
  */
@@ -103,8 +104,7 @@ final class PushRouter {
                             ? toHolder(single, owner, command, body, reply)
                             : CompletableFuture.completedFuture(reply));
         }
-        PushTarget target = ((PushCommand.Send) command).target();
-        if (target instanceof PushTarget.Connections many) {
+        if (command instanceof PushCommand.Send send && send.target() instanceof PushTarget.Connections many) {
             return splitByNode(many, body);
         }
         return everywhere(command, body);
@@ -153,7 +153,10 @@ final class PushRouter {
         if (command instanceof PushCommand.Leave leave) {
             return leave.connectionId();
         }
-        return ((PushCommand.Info) command).connectionId();
+        if (command instanceof PushCommand.Refresh refresh) {
+            return refresh.connectionId();
+        }
+        return command instanceof PushCommand.Info info ? info.connectionId() : null;
     }
 
     /** Forwards a push body to {@code node}; answers with that node's reply or 503/410. */
@@ -257,11 +260,11 @@ final class PushRouter {
                             ? CompletableFuture.completedFuture(runHere(parseLocal(part)))
                             : forward(node, part));
         });
-        return sum(parts);
+        return sum(parts, false);
     }
 
     /**
-     * Runs a group or {@code all} push here and on every other member. The members come from
+     * Runs a group, user or {@code all} push here and on every other member. The members come from
      * what this node has seen and what Redis lists now, never from Redis alone: a member Redis
      * forgot is still visited, and one that cannot answer is named in {@code unreachableNodes}.
      * Without Redis, or before this node has joined the cluster, every member this node knows is
@@ -289,15 +292,22 @@ final class PushRouter {
                     }
                     return parts;
                 })
-                .thenCompose(PushRouter::sum);
+                .thenCompose(parts -> sum(parts, isListing(command)));
+    }
+
+    private static boolean isListing(PushCommand command) {
+        return command instanceof PushCommand.ForUser user && user.action() instanceof PushCommand.UserAction.Info;
     }
 
     private static PushCommand parseLocal(ObjectNode body) {
         return dev.switchboard.core.dialect.tencent.TencentPushParser.parse(body);
     }
 
-    /** Adds up per-node answers of a multi-target push. */
-    private static CompletionStage<PushReply> sum(Map<String, CompletionStage<PushReply>> parts) {
+    /**
+     * Adds up per-node answers of a multi-target push; for a listing ({@code info} by user)
+     * joins their {@code connections} instead.
+     */
+    private static CompletionStage<PushReply> sum(Map<String, CompletionStage<PushReply>> parts, boolean listing) {
         List<CompletableFuture<PushReply>> futures = new ArrayList<>();
         parts.values().forEach(part -> futures.add(part.toCompletableFuture()));
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
@@ -306,6 +316,7 @@ final class PushRouter {
                     int failed = 0;
                     ArrayNode failures = Json.mapper().createArrayNode();
                     ArrayNode unreachable = Json.mapper().createArrayNode();
+                    ArrayNode listed = Json.mapper().createArrayNode();
                     String firstError = null;
                     int i = 0;
                     List<String> nodes = new ArrayList<>(parts.keySet());
@@ -315,6 +326,7 @@ final class PushRouter {
                         if (reply.isOk()) {
                             delivered += body.path("delivered").asInt();
                             failed += body.path("failed").asInt();
+                            body.path("connections").forEach(listed::add);
                             for (JsonNode failure : body.path("failures")) {
                                 if (failures.size() < LocalPushes.MAX_LISTED_FAILURES) {
                                     failures.add(failure);
@@ -329,11 +341,15 @@ final class PushRouter {
                         i++;
                     }
                     ObjectNode body = LocalPushes.ok();
-                    body.put("delivered", delivered);
-                    body.put("failed", failed);
-                    body.set("failures", failures);
-                    if (failed > failures.size()) {
-                        body.put("failuresTruncated", true);
+                    if (listing) {
+                        body.set("connections", listed);
+                    } else {
+                        body.put("delivered", delivered);
+                        body.put("failed", failed);
+                        body.set("failures", failures);
+                        if (failed > failures.size()) {
+                            body.put("failuresTruncated", true);
+                        }
                     }
                     if (unreachable.isEmpty()) {
                         return PushReply.ok(body);
