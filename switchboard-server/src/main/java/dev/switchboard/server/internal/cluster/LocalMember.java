@@ -11,6 +11,7 @@ import dev.switchboard.server.internal.client.ClientServices;
 import dev.switchboard.server.internal.client.SessionHandover;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.presence.PresenceTracker;
 import dev.switchboard.server.internal.push.PushServices;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -55,6 +56,10 @@ public final class LocalMember implements ClusterMember {
         JsonNode handover = request.get(SessionHandover.REQUEST);
         if (handover != null && handover.isObject()) {
             return SessionHandover.handle(services, handover);
+        }
+        JsonNode presence = request.get(PresenceTracker.FORWARDED);
+        if (presence != null && presence.isObject()) {
+            return CompletableFuture.completedFuture(services.presence().deliverForwarded(presence));
         }
         return CompletableFuture.completedFuture(handleForwarded(request));
     }

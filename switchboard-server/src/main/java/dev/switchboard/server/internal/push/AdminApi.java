@@ -43,13 +43,16 @@ final class AdminApi {
     private final @Nullable ClusterBackplane backplane;
     private final PushRouter router;
     private final String nodeId;
+    private final PresenceApi presence;
 
     AdminApi(
             ConnectionRegistry registry,
             GroupRegistry groups,
             @Nullable ClusterBackplane backplane,
             PushRouter router,
-            String nodeId) {
+            String nodeId,
+            PresenceApi presence) {
+        this.presence = presence;
         this.registry = registry;
         this.groups = groups;
         this.backplane = backplane;
@@ -220,6 +223,11 @@ final class AdminApi {
             body.put("nextCursor", page.nextCursor());
             return body;
         });
+    }
+
+    /** {@code GET /groups/{name}/presence?limit=&cursor=}: its users and their connection counts. */
+    CompletionStage<ObjectNode> presence(String name, QueryStringDecoder query) {
+        return presence.users(name, parameter(query, "cursor"), Page.limit(parameter(query, "limit")));
     }
 
     private LiveConnection find(String id) {
