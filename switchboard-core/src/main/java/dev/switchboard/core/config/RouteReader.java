@@ -190,7 +190,7 @@ final class RouteReader {
     private static PresenceConfig presence(ConfigNode route, ConfigNode node) {
         List<String> groups = node.strings("groups");
         PresenceConfig.Builder presence = PresenceConfig.builder()
-                .groups(groups.isEmpty() ? PresenceConfig.DEFAULT_GROUPS : groups)
+                .groups(groups.isEmpty() && !node.keys().contains("groups") ? PresenceConfig.DEFAULT_GROUPS : groups)
                 .events(node.bool("events", true))
                 .function(target(node, "function"))
                 .timeout(node.duration("timeout", PresenceConfig.DEFAULT_TIMEOUT, MILLISECOND));
