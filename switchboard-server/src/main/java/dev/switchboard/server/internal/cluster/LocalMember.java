@@ -74,6 +74,11 @@ public final class LocalMember implements ClusterMember {
     }
 
     @Override
+    public Collection<Counted> presenceCounted() {
+        return services.presence().counted(services.registry().all());
+    }
+
+    @Override
     public boolean movedAway(String id) {
         return services.moves().movedTo(id).isPresent();
     }

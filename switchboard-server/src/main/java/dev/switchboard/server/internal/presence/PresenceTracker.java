@@ -3,6 +3,7 @@ package dev.switchboard.server.internal.presence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.cluster.ClusterBackplane;
+import dev.switchboard.core.cluster.ClusterMember;
 import dev.switchboard.core.cluster.ForwardReply;
 import dev.switchboard.core.config.PresenceConfig;
 import dev.switchboard.core.function.FunctionInvoker;
@@ -99,6 +100,24 @@ public final class PresenceTracker implements PresenceHooks {
         int sent = notices.deliverHere(group, userId, change);
         ObjectNode body = Json.mapper().createObjectNode().put("errNo", 0).put("errMsg", "ok");
         return new ForwardReply(200, body.put("delivered", sent));
+    }
+
+    /** Of {@code connections}, those counted in presence: each with its user and its counted groups. */
+    public List<ClusterMember.Counted> counted(Iterable<? extends LiveConnection> connections) {
+        List<ClusterMember.Counted> counted = new ArrayList<>();
+        for (LiveConnection connection : connections) {
+            String user = connection.info().userId();
+            if (user == null || connection.route().config().presence() == null) {
+                continue;
+            }
+            List<String> groups = connection.groups().stream()
+                    .filter(group -> covers(connection.route(), group))
+                    .toList();
+            if (!groups.isEmpty()) {
+                counted.add(new ClusterMember.Counted(connection.id(), user, groups));
+            }
+        }
+        return counted;
     }
 
     @Override
