@@ -77,7 +77,11 @@ class PresenceGhostTest {
             start(id);
         }
         for (Node node : nodes.values()) {
-            await().atMost(WAIT).until(() -> status(node, "/readyz") == 200);
+            await().atMost(WAIT)
+                    .ignoreExceptions()
+                    .until(() -> HTTP.send(request(node, "/readyz"), HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200);
         }
         List<String> ids = new ArrayList<>(nodes.keySet());
         String victim = ids.get(random.nextInt(ids.size()));
@@ -168,36 +172,14 @@ class PresenceGhostTest {
         int clientPort = LocalPorts.free();
         int pushPort = LocalPorts.free();
         Path config = dir.resolve(id + ".yaml");
-        Files.writeString(config, """
-                node-id: %s
-                listen: 127.0.0.1:%d
-                push:
-                  listen: 127.0.0.1:%d
-                limits:
-                  max-connections-per-ip: 5000
-                  connect-rate-per-ip: 100000
-                cluster:
-                  redis: %s
-                  heartbeat-interval: %dms
-                  heartbeat-ttl: %dms
-                routes:
-                  - path: /chat
-                    functions:
-                      register: %s
-                      cleanup: %s
-                    presence:
-                      groups: [room-*]
-                      function: %s
-                """.formatted(
-                        id,
-                        clientPort,
-                        pushPort,
-                        redis.uri(),
-                        HEARTBEAT.toMillis(),
-                        TTL.toMillis(),
-                        functions.url("/register"),
-                        functions.url("/cleanup"),
-                        functions.url("/presence")));
+        Files.writeString(
+                config,
+                LocalPorts.clusterNodeConfig(id, clientPort, pushPort, redis, functions, HEARTBEAT, TTL, """
+                        presence:
+                          groups: [room-*]
+                          function: %s
+                        """.formatted(
+                                functions.url("/presence"))));
         Process process = AppJar.serve(config)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(id + ".log").toFile())
@@ -287,18 +269,6 @@ class PresenceGhostTest {
 
     private static List<String> users(List<Client> clients) {
         return clients.stream().map(Client::user).distinct().toList();
-    }
-
-    private static int status(Node node, String path) {
-        try {
-            return HTTP.send(request(node, path), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static JsonNode get(Node node, String path) throws Exception {

@@ -1,27 +1,15 @@
 package dev.switchboard.core.config;
 
+import static dev.switchboard.core.config.RouteYaml.assertRejected;
+import static dev.switchboard.core.config.RouteYaml.route;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code routes[].presence}: which groups count who is in them, and its mistakes. */
 class PresenceRouteConfigTest {
-    private static RouteConfig route(String keys) {
-        return ConfigLoader.parse("routes:\n  - path: /chat\n" + keys.indent(4), Map.of())
-                .routes()
-                .get(0);
-    }
-
-    private static void assertRejected(String keys, String message) {
-        assertThatThrownBy(() -> route(keys))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage(message);
-    }
-
     @Test
     void presenceIsOffUnlessTheRouteSaysPresence() {
         assertThat(route("stage: release").presence()).isNull();
