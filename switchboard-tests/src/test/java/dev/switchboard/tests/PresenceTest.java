@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -174,6 +175,76 @@ class PresenceTest {
                         .put("group", "room-1")
                         .put("userId", "bob"));
         assertThat(presence("room-1")).isEmpty();
+    }
+
+    @Test
+    void anAwsRouteUserFromATokenGetsItsPresenceFunctionCalledWithAPresenceRouteKey() {
+        start(chat("/aws", rooms())
+                .dialect(AwsDialectConfig.builder().apiId("abc123").build())
+                .register(null)
+                .auth(TokenAuthTest.hs256().groupsClaim("rooms").build()));
+        String token = TokenAuthTest.hs256Token(
+                TokenAuthTest.claims("dave").claim("rooms", List.of("room-1")).build());
+
+        WsClient dave = gateway.open("/aws?token=" + token);
+
+        assertThat(json(dave.next(WAIT).text()))
+                .isEqualTo(Json.mapper()
+                        .createObjectNode()
+                        .put("message", "presence")
+                        .put("event", "join")
+                        .put("group", "room-1")
+                        .put("userId", "dave"));
+        await().atMost(WAIT)
+                .until(() -> !gateway.functions().received("/presence").isEmpty());
+        JsonNode call = gateway.functions().received("/presence").get(0);
+        assertThat(call.at("/requestContext/routeKey").asText()).isEqualTo("$presence");
+        assertThat(call.at("/requestContext/eventType").asText()).isEqualTo("PRESENCE");
+        assertThat(call.at("/requestContext/apiId").asText()).isEqualTo("abc123");
+        assertThat(call.at("/requestContext/connectionId").asText()).isEqualTo(awsConnectionId());
+        assertThat(call.get("presence"))
+                .isEqualTo(Json.mapper()
+                        .createObjectNode()
+                        .put("event", "join")
+                        .put("group", "room-1")
+                        .put("userId", "dave"));
+    }
+
+    @Test
+    void aPresenceCallThatFailsIsRetriedWithTheSameRequestIdUntilItIsDelivered() {
+        AtomicInteger attempts = new AtomicInteger();
+        gateway.functions()
+                .on(
+                        "/presence",
+                        event -> attempts.incrementAndGet() < 3
+                                ? StubResponse.json(500, "{\"error\":\"down\"}")
+                                : StubResponse.ok());
+        start(chat("/chat", rooms()));
+
+        connect("/chat", "alice", "room-1");
+
+        await().atMost(WAIT).until(() -> attempts.get() == 3);
+        List<String> requestIds = gateway.functions().received("/presence").stream()
+                .map(call -> call.at("/requestContext/requestId").asText())
+                .distinct()
+                .toList();
+        assertThat(requestIds).hasSize(1);
+        assertThat(calls()).containsExactly("join alice room-1", "join alice room-1", "join alice room-1");
+    }
+
+    @Test
+    void badRequestsForPresenceGetClearErrorsAndTheListenerKeepsServing() {
+        start(chat("/chat", rooms()));
+        connect("/chat", "alice", "room-1");
+
+        assertThat(get("/groups/a%20b/presence").errNo()).isEqualTo(4001);
+        assertThat(get("/groups/room-1/presence?cursor=zzz").errNo()).isEqualTo(4001);
+        PushResponse post = gateway.send(HttpRequest.newBuilder(gateway.pushUri("/groups/room-1/presence"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json")
+                .build());
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(presence("room-1")).isEqualTo(Map.of("alice", 1L));
     }
 
     @Test
