@@ -40,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PresenceGhostTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** A JVM starting on a busy machine: the cluster tests give their child nodes as long. */
+    private static final Duration START = Duration.ofMinutes(3);
+
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
     private static final Duration TTL = Duration.ofSeconds(1);
     private static final String GROUP = "room-1";
@@ -77,11 +80,7 @@ class PresenceGhostTest {
             start(id);
         }
         for (Node node : nodes.values()) {
-            await().atMost(WAIT)
-                    .ignoreExceptions()
-                    .until(() -> HTTP.send(request(node, "/readyz"), HttpResponse.BodyHandlers.discarding())
-                                    .statusCode()
-                            == 200);
+            awaitReady(node);
         }
         List<String> ids = new ArrayList<>(nodes.keySet());
         String victim = ids.get(random.nextInt(ids.size()));
@@ -185,6 +184,19 @@ class PresenceGhostTest {
                 .redirectOutput(dir.resolve(id + ".log").toFile())
                 .start();
         nodes.put(id, new Node(id, clientPort, pushPort, process));
+    }
+
+    /** Waits until {@code node} answers {@code /readyz} 200; fails with its log if it exits first. */
+    private void awaitReady(Node node) throws IOException {
+        await().atMost(START)
+                .ignoreExceptions()
+                .until(() -> !node.process().isAlive()
+                        || HTTP.send(request(node, "/readyz"), HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200);
+        assertThat(node.process().isAlive())
+                .as("%s is running; its log:%n%s", node.id(), Files.readString(dir.resolve(node.id() + ".log")))
+                .isTrue();
     }
 
     private void connect(String user, Node node) {
