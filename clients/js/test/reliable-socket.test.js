@@ -88,6 +88,7 @@ function pushBody(websocket) {
       },
     );
     request.on('error', reject);
+    request.setTimeout(WAIT_MS, () => request.destroy(new Error(`push not answered in ${WAIT_MS} ms: ${body}`)));
     request.end(body);
   });
 }
@@ -178,10 +179,13 @@ test('a reset in the middle of both streams loses nothing, and the session resum
     assert.ok(events.includes('resumed'), `events: ${events}`);
     assert.ok(!events.includes('reset'), `events: ${events}`);
   } finally {
-    const closed = next(socket, 'close');
-    socket.close();
-    await closed;
-    proxy.close();
+    try {
+      const closed = next(socket, 'close');
+      socket.close();
+      await closed;
+    } finally {
+      proxy.close(); // even when the close never came, so that the run can end
+    }
   }
 });
 
@@ -226,10 +230,13 @@ test('a session not resumed within its window resets: a reset event, then a new 
     assert.equal(message.data, 'welcome back');
     assert.equal(message.seq, 1);
   } finally {
-    const closed = next(socket, 'close');
-    socket.close();
-    await closed;
-    proxy.close();
+    try {
+      const closed = next(socket, 'close');
+      socket.close();
+      await closed;
+    } finally {
+      proxy.close(); // even when the close never came, so that the run can end
+    }
   }
 });
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,9 +128,7 @@ final class NodeLossMonitor {
             }
             List<CompletableFuture<Void>> cleanups = new ArrayList<>();
             for (String id : ids) {
-                cleanups.add(cleanUp(redis, self, node, id, null)
-                        .thenCompose(cleaned ->
-                                cleaned ? takenOver.add(redis, node, id) : CompletableFuture.completedFuture(null)));
+                cleanups.add(cleanUp(redis, self, node, id, null, true).thenApply(cleaned -> null));
             }
             CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new)).whenComplete((done, failed) -> {
                 redis.srem(RedisKeys.NODES, node);
@@ -155,18 +154,23 @@ final class NodeLossMonitor {
      * and those its own {@code state-dir} recorded ({@link ClusterMember#previousRun()}), which
      * Redis may have forgotten. Holds this node's takeover lock so no survivor cleans them up too,
      * and waits while a survivor's takeover of the previous run is under way; a connection such a
-     * takeover already cleaned up ({@link TakenOver}) is forgotten without a second cleanup. Runs
-     * before this node opens its listeners, so every connection listed under its id is from a
-     * previous run.
+     * takeover already cleaned up ({@link TakenOver}) is forgotten without a second cleanup. A node
+     * that started cut off from Redis runs this with its listeners open: {@code thisRun} gives the
+     * connections it took meanwhile, read after Redis's list so that one registered in between
+     * is among them.
      *
      * @return how many connections were cleaned up
      * @throws Exception when Redis fails or the lock is not free within {@code timeout}
      */
-    int reclaimPreviousRun(ClusterMember self, RedisClusterAsyncCommands<String, String> redis, Duration timeout)
+    int reclaimPreviousRun(
+            ClusterMember self,
+            RedisClusterAsyncCommands<String, String> redis,
+            Duration timeout,
+            Supplier<Set<String>> thisRun)
             throws Exception {
         String node = self.nodeId();
         long deadline = System.nanoTime() + timeout.toNanos();
-        takenOver.awaitRewritten(redis, config.heartbeatTtl(), deadline);
+        takenOver.awaitRewritten(node, redis, config.heartbeatTtl(), deadline);
         while (!"OK"
                 .equals(redis.set(
                                 RedisKeys.takeover(node),
@@ -179,13 +183,14 @@ final class NodeLossMonitor {
             Thread.sleep(100); // a survivor holds the lock while it cleans up; no event tells its end
         }
         try {
-            Set<String> live = new HashSet<>();
-            self.liveConnections()
-                    .forEach(membership -> live.add(membership.record().id()));
             Map<String, ConnectionRecord> previous = new LinkedHashMap<>();
             for (String id : redis.smembers(RedisKeys.nodeConnections(node)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 previous.put(id, null);
             }
+            // after the read: a connection registered before it is among these
+            Set<String> live = new HashSet<>(thisRun.get());
+            self.liveConnections()
+                    .forEach(membership -> live.add(membership.record().id()));
             Set<String> cleanedElsewhere = new HashSet<>();
             for (ConnectionRecord record : self.previousRun()) {
                 if (takenOver.contains(redis, record.node(), record.id())) {
@@ -197,7 +202,7 @@ final class NodeLossMonitor {
             cleanedElsewhere.forEach(self::cleanedUpElsewhere);
             previous.keySet().removeAll(live);
             List<CompletableFuture<Boolean>> cleanups = new ArrayList<>();
-            previous.forEach((id, record) -> cleanups.add(cleanUp(redis, self, node, id, record)));
+            previous.forEach((id, record) -> cleanups.add(cleanUp(redis, self, node, id, record, false)));
             CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!previous.isEmpty() || !cleanedElsewhere.isEmpty()) {
@@ -217,7 +222,9 @@ final class NodeLossMonitor {
      * Invokes the cleanup of connection {@code id}, listed under {@code node}, and removes its
      * records. Its record comes from Redis, else from {@code known} (this node's own disk); a
      * connection with neither is only unlisted. A record in Redis that names another node is a
-     * reliable session that moved there: it is that node's, and only unlisted here.
+     * reliable session that moved there: it is that node's, and only unlisted here. In a
+     * {@code takeover} the cleanup is noted ({@link TakenOver}) as soon as it is delivered, before
+     * the records are removed: Redis may fail then, and the node must still learn of it.
      *
      * @return whether the cleanup was invoked (and delivered or given up)
      */
@@ -226,7 +233,8 @@ final class NodeLossMonitor {
             ClusterMember self,
             String node,
             String id,
-            @Nullable ConnectionRecord known) {
+            @Nullable ConnectionRecord known,
+            boolean takeover) {
         return redis.hgetall(RedisKeys.connection(id))
                 .toCompletableFuture()
                 .thenCompose(hash -> {
@@ -246,7 +254,12 @@ final class NodeLossMonitor {
                     ConnectionRecord cleaned = known != null ? known : record;
                     return self.cleanupLost(cleaned)
                             .toCompletableFuture()
-                            .thenCompose(done -> redis.smembers(RedisKeys.connectionGroups(id)))
+                            .thenCompose(done -> {
+                                if (takeover) {
+                                    takenOver.add(redis, node, id); // in memory now, in Redis soon
+                                }
+                                return redis.smembers(RedisKeys.connectionGroups(id));
+                            })
                             .thenCompose(groups -> CompletableFuture.allOf(
                                     Registrations.removeRecord(redis, id, record.route(), node, new HashSet<>(groups))
                                             .toArray(CompletableFuture[]::new)))
@@ -259,8 +272,9 @@ final class NodeLossMonitor {
     }
 
     /** Writes the connections this node took over again, after Redis may have lost them. */
-    void rewriteTakenOver(RedisClusterAsyncCommands<String, String> redis, Duration timeout) throws Exception {
-        takenOver.rewrite(redis, timeout);
+    void rewriteTakenOver(String self, RedisClusterAsyncCommands<String, String> redis, Duration timeout)
+            throws Exception {
+        takenOver.rewrite(self, redis, timeout);
     }
 
     /** Marks {@code node} lost or left and tells every member, which stop waiting for it. */

@@ -162,14 +162,20 @@ public final class RedisBackplane implements ClusterBackplane {
         ScheduledFuture<?> heartbeats =
                 keepAlive.scheduleWithFixedDelay(() -> heartbeat(node), interval, interval, TimeUnit.NANOSECONDS);
         try {
+            // first, and marked as done: a restarting node waits for every member's (even one
+            // that is itself starting, which has none) before it cleans up its previous run
+            state.lossMonitor().rewriteTakenOver(node, link.commands(), COMMAND_TIMEOUT);
             if (!registered.isDone()) {
                 forwarder.subscribed().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 // a member from now on, so group pushes visit it while it cleans up its previous run
                 await(link.commands().del(RedisKeys.lost(node)));
                 await(link.commands().sadd(RedisKeys.NODES, node));
-                state.lossMonitor().reclaimPreviousRun(state.self(), link.commands(), config.startupTimeout());
+                state.lossMonitor()
+                        .reclaimPreviousRun(
+                                state.self(), link.commands(), config.startupTimeout(), state.registrations()::thisRun);
+                state.registrations().previousRunReclaimed();
             }
-            state.lossMonitor().rewriteTakenOver(link.commands(), COMMAND_TIMEOUT);
+            rewriteMembers(state);
             Registrations.Resynced resynced = state.registrations().resync(state.self(), RESYNC_TIMEOUT);
             connectedSinceNanos = System.nanoTime();
             available = true;
@@ -318,6 +324,11 @@ public final class RedisBackplane implements ClusterBackplane {
         if (!reachable || state == null) {
             return unavailable();
         }
+        if (!registered.isDone()) {
+            // started cut off from Redis, or still joining: what it knows of the members is partial
+            return CompletableFuture.failedFuture(
+                    new ClusterUnavailableException("this node has not joined the cluster yet"));
+        }
         return link.commands().smembers(RedisKeys.NODES).toCompletableFuture().handle((registered, error) -> {
             if (error != null) {
                 throw new ClusterUnavailableException("cluster backplane unreachable: " + error);
@@ -432,6 +443,19 @@ public final class RedisBackplane implements ClusterBackplane {
                                 result.complete(groups);
                             });
                 });
+    }
+
+    /**
+     * Lists again every member this node knows and no takeover declared lost: a Redis that lost
+     * them must not let a node that starts now leave a member out of its group pushes.
+     */
+    private void rewriteMembers(Joined state) throws Exception {
+        RedisClusterAsyncCommands<String, String> redis = link.commands();
+        for (String member : state.members().others()) {
+            if (await(redis.exists(RedisKeys.lost(member))) == 0) {
+                await(redis.sadd(RedisKeys.NODES, member));
+            }
+        }
     }
 
     @Override

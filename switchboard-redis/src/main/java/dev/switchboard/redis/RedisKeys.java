@@ -10,6 +10,7 @@ package dev.switchboard.redis;
  * sb:takeover:{node}       lock held by the survivor cleaning up a lost node
  * sb:lost:{node}           a node declared lost by a takeover, or that left: members forget it
  * sb:takenover:{node}      set of the ids a takeover of a lost node cleaned up (kept 24 h)
+ * sb:rewritten:{node}      the run id of the Redis to which a node last wrote its takeovers again
  * sb:nodeconns:{node}      set of connection ids held by a node
  * sb:routeconns:{route}    set of connection ids of a route
  * sb:conn:{id}             hash: the connection record
@@ -44,6 +45,10 @@ final class RedisKeys {
 
     static String takenOver(String node) {
         return "sb:takenover:" + node;
+    }
+
+    static String rewritten(String node) {
+        return "sb:rewritten:" + node;
     }
 
     static String nodeConnections(String node) {

@@ -36,6 +36,14 @@ final class Registrations {
     /** Connections registered before their 101 whose opened/joined calls are still to come: id to groups. */
     private final Map<String, Set<String>> registered = new ConcurrentHashMap<>();
 
+    /**
+     * The connections of this run, while its previous run is not cleaned up yet: a node that
+     * started cut off from Redis takes clients before it reclaims that run, and the ids Redis
+     * lists under this node then mix both runs. Ended ones stay too: Redis may still list them.
+     */
+    private final Set<String> thisRun = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean previousRunReclaimed;
     private volatile boolean writable;
     private volatile boolean resyncing;
 
@@ -55,6 +63,7 @@ final class Registrations {
      * unreachable.
      */
     CompletableFuture<Void> register(ConnectionRecord record, Collection<String> groups) {
+        ofThisRun(record.id());
         if (!writable) {
             return CompletableFuture.completedFuture(null);
         }
@@ -65,6 +74,7 @@ final class Registrations {
     }
 
     void opened(ConnectionRecord record) {
+        ofThisRun(record.id());
         Set<String> groups = registered.get(record.id());
         if (groups != null) {
             if (groups.isEmpty()) {
@@ -75,6 +85,23 @@ final class Registrations {
         if (writable) {
             register(link.commands(), record, Set.of());
         }
+    }
+
+    private void ofThisRun(String id) {
+        if (!previousRunReclaimed) {
+            thisRun.add(id);
+        }
+    }
+
+    /** The connections this run registered or opened so far (until its previous run is reclaimed). */
+    Set<String> thisRun() {
+        return Set.copyOf(thisRun);
+    }
+
+    /** The previous run is cleaned up: every id Redis lists under this node is this run's from now on. */
+    void previousRunReclaimed() {
+        previousRunReclaimed = true;
+        thisRun.clear();
     }
 
     void closed(String id, String route, Set<String> groups) {

@@ -1,5 +1,6 @@
 package dev.switchboard.redis;
 
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,14 +10,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connections this node cleaned up when it took a lost node over, kept for {@link #KEEP}
  * in Redis ({@code sb:takenover:{node}}) and in this node's memory. A lost node that restarts
  * under its own id reads them, so the connections its own disk recorded get no second cleanup.
  * Redis may forget them (a restart, a failover, a flush); this node writes them again at each
- * resync, and a restarting node waits until Redis has been up long enough for every member to
- * have done so ({@link #awaitRewritten}).
+ * resync and then marks that it has ({@code sb:rewritten:{node}}, the Redis run it wrote to); a
+ * restarting node waits until every member that heartbeats has done so ({@link #awaitRewritten}).
  */
 final class TakenOver {
     /** How long a takeover is remembered: a node restarting later than this may repeat cleanups. */
@@ -43,8 +45,11 @@ final class TakenOver {
                 .exceptionally(error -> null); // the next resync writes it again
     }
 
-    /** Writes every takeover this node remembers again, and forgets those past {@link #KEEP}. */
-    void rewrite(RedisClusterAsyncCommands<String, String> redis, Duration timeout) throws Exception {
+    /**
+     * Writes every takeover this node ({@code self}) remembers again, forgets those past {@link
+     * #KEEP}, and then marks this Redis run as rewritten by {@code self}.
+     */
+    void rewrite(String self, RedisClusterAsyncCommands<String, String> redis, Duration timeout) throws Exception {
         long now = System.currentTimeMillis();
         byNode.values().removeIf(taken -> taken.untilMillis() < now);
         List<CompletableFuture<?>> writes = new ArrayList<>();
@@ -58,6 +63,11 @@ final class TakenOver {
         });
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String run = serverInfo(redis, "run_id");
+        if (run != null) {
+            redis.set(RedisKeys.rewritten(self), run, SetArgs.Builder.px(KEEP.toMillis()))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** True when a survivor's takeover of {@code node} cleaned up {@code id}. */
@@ -66,26 +76,50 @@ final class TakenOver {
     }
 
     /**
-     * Waits until Redis has been up for {@code ttl}, at most until {@code deadlineNanos}: a Redis
-     * that has just restarted holds no takeover yet, and every member writes its own again within
-     * a heartbeat of noticing. Redis's uptime is read from {@code INFO server}.
+     * Waits, at most until {@code deadlineNanos}, until Redis has been up for {@code ttl} (every
+     * member that reaches it heartbeats by then) and every member that heartbeats has written its
+     * takeovers to this Redis run: a Redis that has just restarted, empty or from an old snapshot,
+     * holds only what the members wrote again. A member slowed by its machine is waited for,
+     * rather than assumed to be done within a heartbeat.
      */
-    void awaitRewritten(RedisClusterAsyncCommands<String, String> redis, Duration ttl, long deadlineNanos)
+    void awaitRewritten(String self, RedisClusterAsyncCommands<String, String> redis, Duration ttl, long deadlineNanos)
             throws Exception {
-        while (uptimeMillis(redis) < ttl.toMillis() && System.nanoTime() < deadlineNanos) {
+        while (!rewrittenByEveryMember(self, redis, ttl) && System.nanoTime() < deadlineNanos) {
             Thread.sleep(100); // nothing tells when the other members have written theirs
         }
     }
 
-    private static long uptimeMillis(RedisClusterAsyncCommands<String, String> redis) throws Exception {
-        String info = redis.info("server").get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("uptime_in_seconds:")) {
-                return Long.parseLong(
-                                line.substring("uptime_in_seconds:".length()).strip())
-                        * 1000;
+    private static boolean rewrittenByEveryMember(
+            String self, RedisClusterAsyncCommands<String, String> redis, Duration ttl) throws Exception {
+        String uptime = serverInfo(redis, "uptime_in_seconds");
+        String run = serverInfo(redis, "run_id");
+        if (uptime == null || run == null) {
+            return true; // a Redis that does not say: do not wait
+        }
+        if (Long.parseLong(uptime) * 1000 < ttl.toMillis()) {
+            return false;
+        }
+        for (String member : redis.smembers(RedisKeys.NODES).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (member.equals(self)
+                    || redis.exists(RedisKeys.node(member)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS) == 0) {
+                continue; // this node, or one that does not heartbeat: it writes nothing
+            }
+            if (!run.equals(redis.get(RedisKeys.rewritten(member)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS))) {
+                return false;
             }
         }
-        return Long.MAX_VALUE; // a Redis that does not say: do not wait
+        return true;
+    }
+
+    /** A field of Redis's {@code INFO server}, or null when it has none. */
+    private static @Nullable String serverInfo(RedisClusterAsyncCommands<String, String> redis, String field)
+            throws Exception {
+        String info = redis.info("server").get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).strip();
+            }
+        }
+        return null;
     }
 }

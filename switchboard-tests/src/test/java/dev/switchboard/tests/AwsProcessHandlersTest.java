@@ -21,9 +21,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,6 +163,39 @@ class AwsProcessHandlersTest {
             }
             await().atMost(WAIT).until(() -> connectionsIn(connections).isEmpty());
         }
+    }
+
+    /** Both workers of onconnect.js change the file table at once: neither may lose the other's row. */
+    @Test
+    void connectionsMadeAtTheSameTimeAreAllInTheTutorialsTable() throws Exception {
+        Path connections = temp.resolve("connections.json");
+        start(
+                RouteConfig.builder("/chat")
+                        .dialect(AwsDialectConfig.defaults())
+                        .stage("production")
+                        .register(node("onconnect.js"))
+                        .cleanup(node("ondisconnect.js"))
+                        .registerTimeout(Duration.ofSeconds(20))
+                        .build(),
+                Map.of("CONNECTIONS_FILE", connections.toString()),
+                List.of());
+        int clients = 24;
+        ExecutorService connecting = Executors.newFixedThreadPool(clients);
+        List<WsClient> opened = new ArrayList<>();
+        try {
+            List<Future<WsClient>> opening = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                opening.add(connecting.submit(() -> WsClient.open(ws("/chat"))));
+            }
+            for (Future<WsClient> client : opening) {
+                opened.add(client.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertThat(connectionsIn(connections)).hasSize(clients);
+        } finally {
+            opened.forEach(WsClient::close);
+            connecting.shutdownNow();
+        }
+        await().atMost(WAIT).until(() -> connectionsIn(connections).isEmpty());
     }
 
     @Test

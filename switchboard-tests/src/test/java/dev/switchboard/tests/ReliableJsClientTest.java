@@ -91,6 +91,10 @@ class ReliableJsClientTest {
 
         NodeRun run = node(
                 "--test",
+                // a failed test must still end the run: fail a test after 100 s, and exit even
+                // when a failure left a socket or timer behind
+                "--test-timeout=100000",
+                "--test-force-exit",
                 SUITE.toString(),
                 "SWITCHBOARD_WS=" + gateway.ws(""),
                 "SWITCHBOARD_PUSH=" + gateway.pushUri("/push"));
@@ -201,8 +205,11 @@ class ReliableJsClientTest {
         Process process = builder.command(command).start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
         if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("node did not finish in 3 minutes: " + output.getNow(""));
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            // the output ends when the process does; what it printed says where it hung
+            throw new AssertionError("node did not finish in 3 minutes: "
+                    + output.completeOnTimeout("(output still open)", 10, TimeUnit.SECONDS)
+                            .join());
         }
         return new NodeRun(process.exitValue(), output.join());
     }

@@ -80,7 +80,8 @@ public interface ClusterBackplane extends AutoCloseable {
     /**
      * {@link #members()} together with the nodes registered in the backplane right now (a node
      * that has just started may not be known here yet): the nodes a group or {@code all} push
-     * must visit. Fails with {@link ClusterUnavailableException} when the backplane cannot be read.
+     * must visit. Fails with {@link ClusterUnavailableException} when the backplane cannot be read,
+     * and before this node has joined the cluster: until then it may not know every member.
      */
     CompletionStage<Set<String>> currentMembers();
 

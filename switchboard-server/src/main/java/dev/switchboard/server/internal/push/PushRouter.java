@@ -264,8 +264,8 @@ final class PushRouter {
      * Runs a group or {@code all} push here and on every other member. The members come from
      * what this node has seen and what Redis lists now, never from Redis alone: a member Redis
      * forgot is still visited, and one that cannot answer is named in {@code unreachableNodes}.
-     * Without Redis every member this node knows is unreachable, and so is {@code (cluster)} when
-     * it knows none: a node it has never seen may hold members.
+     * Without Redis, or before this node has joined the cluster, every member this node knows is
+     * unreachable, and so is {@code (cluster)}: a node it has never seen may hold members.
      */
     private CompletionStage<PushReply> everywhere(PushCommand command, ObjectNode body) {
         PushReply here = runHere(command);
@@ -279,12 +279,13 @@ final class PushRouter {
                             parts.put(node, forward(node, body));
                         }
                     }
-                    if (error != null && parts.size() == 1) {
+                    if (error != null) {
                         parts.put(
                                 "(cluster)",
                                 CompletableFuture.completedFuture(PushReply.of(new SwitchboardException(
                                         ErrorCode.BACKPLANE_UNAVAILABLE,
-                                        "cluster backplane unreachable: delivered on this node only"))));
+                                        "cluster backplane unreachable: members this node does not know"
+                                                + " were not visited"))));
                     }
                     return parts;
                 })
