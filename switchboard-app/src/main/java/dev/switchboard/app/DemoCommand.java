@@ -4,6 +4,7 @@ import dev.switchboard.app.demo.ChatFunctions;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
+import dev.switchboard.core.config.PresenceConfig;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.function.FunctionTarget;
@@ -13,6 +14,7 @@ import dev.switchboard.server.Gateway;
 import dev.switchboard.server.StaticContent;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -132,6 +134,11 @@ final class DemoCommand implements Callable<Integer> {
                         .cleanup(FunctionTarget.parse(functions + "cleanup"))
                         // the page speaks switchboard.reliable.v1: a blip costs no leave and join
                         .reliable(ReliableConfig.defaults())
+                        // the page lists who is in the room from the presence frames
+                        .presence(PresenceConfig.builder()
+                                .groups(List.of("room:*"))
+                                .function(FunctionTarget.parse(functions + "presence"))
+                                .build())
                         .build());
     }
 

@@ -39,6 +39,8 @@ public enum ErrorCode {
     NOT_FOUND(404, 4040),
     /** No group of that name (it has no members). */
     GROUP_NOT_FOUND(404, 4041),
+    /** No route counts presence in that group ({@code routes[].presence.groups}). */
+    PRESENCE_NOT_ENABLED(404, 4047),
     /** The endpoint exists but not for that HTTP method. */
     METHOD_NOT_ALLOWED(405, 4050),
     /** The connection is unknown or already closed. */

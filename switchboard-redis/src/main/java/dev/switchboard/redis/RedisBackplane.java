@@ -458,6 +458,53 @@ public final class RedisBackplane implements ClusterBackplane {
         }
     }
 
+    @Override
+    public CompletionStage<Boolean> presenceJoin(String group, String userId, String connectionId) {
+        if (!reachable) {
+            return unavailable();
+        }
+        return PresenceRecords.join(link.commands(), group, userId, connectionId);
+    }
+
+    @Override
+    public CompletionStage<Map<String, String>> presenceLeave(String connectionId, @Nullable String group) {
+        if (!reachable) {
+            return unavailable();
+        }
+        return PresenceRecords.leave(link.commands(), connectionId, group);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> presence(String group) {
+        if (!reachable) {
+            return unavailable();
+        }
+        return PresenceRecords.users(link.commands(), group);
+    }
+
+    @Override
+    public CompletionStage<Set<String>> silentMembers() {
+        Joined state = joined;
+        if (!reachable || state == null) {
+            return unavailable();
+        }
+        RedisClusterAsyncCommands<String, String> redis = link.commands();
+        Map<String, CompletableFuture<Long>> alive = new LinkedHashMap<>();
+        for (String node : state.members().others()) {
+            alive.put(node, redis.exists(RedisKeys.node(node)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(alive.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    Set<String> silent = new HashSet<>();
+                    alive.forEach((node, count) -> {
+                        if (count.join() == 0) {
+                            silent.add(node);
+                        }
+                    });
+                    return silent;
+                });
+    }
+
     private static <T> CompletionStage<T> unavailable() {
         return CompletableFuture.failedFuture(new ClusterUnavailableException("cluster backplane unreachable"));
     }

@@ -16,6 +16,9 @@ package dev.switchboard.redis;
  * sb:conn:{id}             hash: the connection record
  * sb:conngroups:{id}       set of the groups of a connection
  * sb:group:{name}          set of member ids (Redis deletes it when empty)
+ * sb:presence:{name}       hash: c:{id} the user of each connection counted in a group's
+ *                          presence, u:{user} how many of that user's connections are counted
+ * sb:presenceof:{id}       set of the groups whose presence counts a connection
  * sb:inbox:{node}          channel: requests forwarded to a node
  * sb:reply:{node}          channel: replies to a node's forwarded requests
  * sb:members               channel: the id of a node declared lost or that left
@@ -70,6 +73,14 @@ final class RedisKeys {
 
     static String groupName(String key) {
         return key.substring("sb:group:".length());
+    }
+
+    static String presence(String group) {
+        return "sb:presence:" + group;
+    }
+
+    static String presenceOf(String id) {
+        return "sb:presenceof:" + id;
     }
 
     static String inbox(String node) {

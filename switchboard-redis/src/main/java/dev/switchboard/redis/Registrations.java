@@ -175,6 +175,12 @@ final class Registrations {
                 writes.addAll(register(redis, membership.record(), membership.groups()));
                 count++;
             }
+            // counted again without announcing: their joins were announced when they happened
+            for (ClusterMember.Counted counted : self.presenceCounted()) {
+                for (String group : counted.groups()) {
+                    writes.add(PresenceRecords.join(redis, group, counted.userId(), counted.connectionId()));
+                }
+            }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             for (var removal = closedWhileUnreachable.poll();

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * memberships of its connections that ended, and the memberships its live connections left. A
  * Redis restored from a snapshot older than those removals brings them back; left there, a later
  * takeover of this node would invoke a second cleanup for a connection that already had one, and
- * group pushes would count members that left. Runs during a resync, before the node reports itself
+ * group pushes would count members that left, and presence would show users who are gone. Runs during a resync, before the node reports itself
  * available again.
  */
 final class StaleRecords {
@@ -75,6 +75,8 @@ final class StaleRecords {
                         removals.add(redis.srem(RedisKeys.group(group), id).toCompletableFuture());
                         removals.add(redis.srem(RedisKeys.connectionGroups(id), group)
                                 .toCompletableFuture());
+                        // its leave was announced when it left: counted out without a second one
+                        removals.add(PresenceRecords.leave(redis, id, group));
                     }
                 }
                 continue;
@@ -87,6 +89,8 @@ final class StaleRecords {
             }
             removals.addAll(
                     Registrations.removeRecord(redis, id, one.hash().join().get("route"), node, groups));
+            // its end was announced with its cleanup: counted out of presence without a second one
+            removals.add(PresenceRecords.leave(redis, id, null));
             removed++;
         }
         CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).get(millis, TimeUnit.MILLISECONDS);

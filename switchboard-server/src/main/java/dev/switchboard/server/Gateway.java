@@ -37,6 +37,7 @@ import dev.switchboard.server.internal.lifecycle.RouteCapacity;
 import dev.switchboard.server.internal.lifecycle.UnfinishedConnections;
 import dev.switchboard.server.internal.metrics.CircuitMetrics;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
+import dev.switchboard.server.internal.presence.PresenceTracker;
 import dev.switchboard.server.internal.push.PushChannelInitializer;
 import dev.switchboard.server.internal.push.PushServices;
 import dev.switchboard.server.internal.tls.TlsListeners;
@@ -287,6 +288,8 @@ public final class Gateway implements AutoCloseable {
         private @Nullable StaticContent staticContent;
         /** Listeners' real addresses by config key, once bound: AWS events name the push listener. */
         private final Map<String, InetSocketAddress> bound = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Each route's presence function, by path: filled with the routes. */
+        private final Map<String, FunctionInvoker> presenceFunctions = new LinkedHashMap<>();
 
         private @Nullable ClusterBackplane backplane;
 
@@ -354,10 +357,7 @@ public final class Gateway implements AutoCloseable {
                     journal = SqliteJournal.open(config.stateDir(), config.nodeId(), metrics.registry());
                 }
                 ClientServices services = services(group, routes, metrics, journal);
-                Duration forwardTimeout = config.cluster() == null
-                        ? ClusterConfig.DEFAULT_FORWARD_TIMEOUT
-                        : config.cluster().forwardTimeout();
-                PushServices push = new PushServices(services, config.push(), forwardTimeout);
+                PushServices push = new PushServices(services, config.push(), forwardTimeout());
                 if (backplane != null) {
                     joinCluster(backplane, new LocalMember(services, push, group));
                 }
@@ -448,6 +448,14 @@ public final class Gateway implements AutoCloseable {
                         invoker(route.transfer(), key + (aws ? "$default" : "transfer"), routeFactories, invokers);
                 FunctionInvoker cleanup =
                         invoker(route.cleanup(), key + (aws ? "$disconnect" : "cleanup"), routeFactories, invokers);
+                if (route.presence() != null && route.presence().function() != null) {
+                    FunctionInvoker presence = invoker(
+                            route.presence().function(),
+                            "routes[" + i + "].presence.function",
+                            routeFactories,
+                            invokers);
+                    presenceFunctions.put(route.path(), guarded(route, "presence", metrics, presence));
+                }
                 routes.put(
                         route.path(),
                         new Route(
@@ -553,13 +561,19 @@ public final class Gateway implements AutoCloseable {
             ConnectionLimiter limiter = new ConnectionLimiter(
                     limits.maxConnections(), limits.maxConnectionsPerIp(), limits.connectRatePerIp());
             group.next().scheduleAtFixedRate(() -> limiter.prune(ticker.nanoTime()), 1, 1, TimeUnit.SECONDS);
+            GroupRegistry groups = new GroupRegistry(limits.maxGroupsPerConnection(), backplane);
+            CleanupDispatcher cleanup = new CleanupDispatcher(config.cleanupRetryFor(), ticker);
+            PresenceTracker presence = new PresenceTracker(
+                    groups, cleanup, backplane, presenceFunctions, group, forwardTimeout(), config.nodeId());
+            groups.presence(presence);
+            cleanup.presence(presence);
             return new ClientServices(
                     config.nodeId(),
                     limits,
                     routes,
                     new ConnectionRegistry(),
-                    new GroupRegistry(limits.maxGroupsPerConnection(), backplane),
-                    new CleanupDispatcher(config.cleanupRetryFor(), ticker),
+                    groups,
+                    cleanup,
                     limiter,
                     java.util.Collections.unmodifiableMap(sweepers),
                     ticker,
@@ -569,7 +583,14 @@ public final class Gateway implements AutoCloseable {
                     metrics,
                     backplane,
                     journal,
-                    new dev.switchboard.server.internal.session.SessionMoves());
+                    new dev.switchboard.server.internal.session.SessionMoves(),
+                    presence);
+        }
+
+        private Duration forwardTimeout() {
+            return config.cluster() == null
+                    ? ClusterConfig.DEFAULT_FORWARD_TIMEOUT
+                    : config.cluster().forwardTimeout();
         }
 
         private ServerBootstrap clientBootstrap(ClientServices services, TlsListeners tls) {

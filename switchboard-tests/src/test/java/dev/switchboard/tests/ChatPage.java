@@ -114,6 +114,21 @@ final class ChatPage implements AutoCloseable {
         return this;
     }
 
+    /** Waits until the room's list of people reads exactly {@code nicks}, in order. */
+    ChatPage awaitPeople(String... nicks) {
+        List<String> expected = List.of(nicks);
+        wait.withMessage(() -> name + ": people " + expected + "; page shows " + people())
+                .until(d -> people().equals(expected));
+        return this;
+    }
+
+    /** The names in the room's list of people, as rendered. */
+    List<String> people() {
+        return driver.findElements(By.cssSelector("#people li")).stream()
+                .map(WebElement::getText)
+                .toList();
+    }
+
     String status() {
         return driver.findElement(By.id("status")).getText();
     }

@@ -83,6 +83,23 @@ class DemoBrowserTest {
     }
 
     @Test
+    void theBuiltInChatShowsWhoIsInTheRoomFromPresence() throws Exception {
+        DemoProcess demo = demo(0, null);
+        ChatPage alice = browser("alice", demo).join("alice", "people").awaitStatus("online");
+        alice.awaitPeople("alice");
+        ChatPage bob = browser("bob", demo).join("bob", "people").awaitStatus("online");
+        bob.awaitPeople("alice", "bob");
+        alice.awaitPeople("alice", "bob");
+        ChatPage carol = browser("carol", demo).join("carol", "elsewhere").awaitStatus("online");
+        carol.awaitPeople("carol");
+
+        bob.close();
+
+        alice.awaitPeople("alice");
+        assertThat(carol.people()).containsExactly("carol");
+    }
+
+    @Test
     void pageReconnectsByItselfWhenTheGatewayComesBack() throws Exception {
         DemoProcess first = demo(0, null);
         ChatPage alice = browser("alice", first).join("alice", "lobby").awaitStatus("online");

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 
 /**
  * Gateways run as child processes on loopback ports: a free port to give, whether one listens,
@@ -53,5 +54,27 @@ final class LocalPorts {
                       cleanup: %s
                 """.formatted(
                         id, clientPort, pushPort, redis.uri(), functions.url("/register"), functions.url("/cleanup"));
+    }
+
+    /**
+     * {@link #clusterNodeConfig(String, int, int, RedisServer, StubFunctionServer)} with a heartbeat
+     * every {@code heartbeat}, lost after {@code ttl}, and {@code routeKeys} (YAML at the route's
+     * level) added to its route.
+     */
+    static String clusterNodeConfig(
+            String id,
+            int clientPort,
+            int pushPort,
+            RedisServer redis,
+            StubFunctionServer functions,
+            Duration heartbeat,
+            Duration ttl,
+            String routeKeys) {
+        return clusterNodeConfig(id, clientPort, pushPort, redis, functions)
+                        .replace(
+                                "  startup-timeout: 120s\n",
+                                "  startup-timeout: 120s\n  heartbeat-interval: %dms\n  heartbeat-ttl: %dms\n"
+                                        .formatted(heartbeat.toMillis(), ttl.toMillis()))
+                + routeKeys.indent(4);
     }
 }

@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
  * {"type":"join","nick":"alice","room":"lobby","at":1700000000000}
  * {"type":"message","nick":"alice","room":"lobby","text":"hi","at":…,"mine":true}
  * {"type":"leave","nick":"alice","room":"lobby","at":…}
+ * {"type":"people","room":"lobby","users":["alice","bob"]}
  * </pre>
+ *
+ * The nickname is the connection's user, so with presence on the route ({@code room:*}) the page
+ * also receives the gateway's presence frames, and {@link #presence} tells a newcomer who is in
+ * the room already.
  *
  * The examples {@code examples/chat-python} and {@code examples/chat-node} implement the same
  * contract with process functions. Every method returns without blocking: they run on the
@@ -55,6 +60,7 @@ public final class ChatFunctions {
             return refuse("room: '" + room + "' (expected: 1 to 32 of A-Z a-z 0-9 _ -)");
         }
         ObjectNode accept = ok();
+        accept.put("userId", nick);
         accept.putObject("context").put("nick", nick).put("room", room);
         accept.putArray("groups").add(group(room));
         // the newcomer is not in the group yet: everyone else hears about them
@@ -92,6 +98,28 @@ public final class ChatFunctions {
             return CompletableFuture.completedFuture(ok());
         }
         return push.toGroup(group(room), notice("leave", nick, room), List.of()).thenApply(status -> ok());
+    }
+
+    /**
+     * A nickname's first connection joined a room: it is told who is in the room now (the page
+     * keeps the list up to date from the gateway's presence frames that follow).
+     */
+    public CompletionStage<ObjectNode> presence(JsonNode event) {
+        JsonNode websocket = event.path("websocket");
+        String group = websocket.path("group").asText();
+        if (!"join".equals(websocket.path("event").asText()) || !group.startsWith("room:")) {
+            return CompletableFuture.completedFuture(ok());
+        }
+        return push.usersIn(group)
+                .thenCompose(users -> {
+                    ObjectNode people = Json.mapper()
+                            .createObjectNode()
+                            .put("type", "people")
+                            .put("room", group.substring("room:".length()));
+                    users.forEach(people.putArray("users")::add);
+                    return push.toConnection(websocket.path("secConnectionID").asText(), people);
+                })
+                .thenApply(status -> ok());
     }
 
     private static String group(String room) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared state of a cluster and the way its nodes reach each other. Writes are asynchronous
@@ -95,6 +96,38 @@ public interface ClusterBackplane extends AutoCloseable {
 
     /** Every group with its size. */
     CompletionStage<Map<String, Long>> groups();
+
+    /**
+     * Counts connection {@code connectionId} of {@code userId} in {@code group}'s presence; completes
+     * with true when it is the user's first connection in the group on any node. Counting the same
+     * connection again changes nothing (false). Default: presence is not supported.
+     */
+    default CompletionStage<Boolean> presenceJoin(String group, String userId, String connectionId) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("presence"));
+    }
+
+    /**
+     * Stops counting connection {@code connectionId} in the presence of {@code group}, or of every
+     * group it is counted in when {@code group} is null; completes with the groups in which it was
+     * its user's last connection, each with that user. Counting stops once per connection and
+     * group: a second call finds nothing. Default: presence is not supported.
+     */
+    default CompletionStage<Map<String, String>> presenceLeave(String connectionId, @Nullable String group) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("presence"));
+    }
+
+    /** The users counted in {@code group}'s presence, each with its connections on every node. */
+    default CompletionStage<Map<String, Long>> presence(String group) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("presence"));
+    }
+
+    /**
+     * The members whose heartbeat has stopped and that no survivor has taken over yet: their
+     * connections are still counted until the takeover cleans them up. Default: none.
+     */
+    default CompletionStage<Set<String>> silentMembers() {
+        return CompletableFuture.completedFuture(Set.of());
+    }
 
     /** Stops heartbeating (a graceful stop has cleaned up its own connections already). */
     @Override

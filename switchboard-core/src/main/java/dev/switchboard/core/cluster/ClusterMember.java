@@ -59,6 +59,18 @@ public interface ClusterMember {
      */
     CompletionStage<Void> cleanupLost(ConnectionRecord record);
 
+    /**
+     * Every live connection of this node that is counted in presence, with its user and the groups
+     * it is counted in: written again, without announcing anything, after a backplane outage.
+     * Default: none.
+     */
+    default Collection<Counted> presenceCounted() {
+        return List.of();
+    }
+
     /** A connection and its groups. */
     record Membership(ConnectionRecord record, Collection<String> groups) {}
+
+    /** A connection counted in the presence of {@code groups} as {@code userId}'s. */
+    record Counted(String connectionId, String userId, Collection<String> groups) {}
 }

@@ -44,7 +44,8 @@ public record RouteConfig(
         @Nullable String signingSecret,
         CircuitBreakerConfig circuitBreaker,
         @Nullable Integer maxConnections,
-        @Nullable AuthConfig auth) {
+        @Nullable AuthConfig auth,
+        @Nullable PresenceConfig presence) {
 
     public static final String DEFAULT_STAGE = "release";
     public static final Duration DEFAULT_REGISTER_TIMEOUT = Duration.ofSeconds(3);
@@ -123,7 +124,8 @@ public record RouteConfig(
                 .signingSecret(signingSecret)
                 .circuitBreaker(circuitBreaker)
                 .maxConnections(maxConnections)
-                .auth(auth);
+                .auth(auth)
+                .presence(presence);
     }
 
     /** Builds {@link RouteConfig}; every setter has the route's YAML key of the same name. */
@@ -139,6 +141,7 @@ public record RouteConfig(
         private Duration cleanupTimeout = DEFAULT_CLEANUP_TIMEOUT;
         private List<String> subprotocols = List.of();
         private @Nullable AuthConfig auth;
+        private @Nullable PresenceConfig presence;
         private boolean permessageDeflate;
         private @Nullable ReliableConfig reliable;
         private @Nullable OnTransferError onTransferError;
@@ -315,6 +318,12 @@ public record RouteConfig(
             return this;
         }
 
+        /** Presence in this route's groups (default none: its connections are not counted). */
+        public Builder presence(@Nullable PresenceConfig value) {
+            this.presence = value;
+            return this;
+        }
+
         /**
          * Builds the route, with the dialect's defaults where no value was set.
          *
@@ -344,7 +353,8 @@ public record RouteConfig(
                     signingSecret,
                     circuitBreaker,
                     maxConnections,
-                    auth);
+                    auth,
+                    presence);
         }
     }
 }

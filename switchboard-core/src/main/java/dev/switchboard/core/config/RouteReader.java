@@ -4,6 +4,7 @@ import dev.switchboard.core.function.FunctionTarget;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,7 @@ final class RouteReader {
                 .signingSecret(node.optionalString("signing-secret"));
         node.object("circuit-breaker").ifPresent(breaker -> route.circuitBreaker(circuitBreaker(node, breaker)));
         node.object("auth").ifPresent(auth -> route.auth(auth(auth)));
+        node.object("presence").ifPresent(presence -> route.presence(presence(node, presence)));
         limits(node, route);
         reliable(node, route);
         TencentDialectConfig.Builder tencent = tencent(node);
@@ -182,6 +184,18 @@ final class RouteReader {
                 .openFor(node.duration("open-for", CircuitBreakerConfig.DEFAULT_OPEN_FOR, MILLISECOND));
         node.finish();
         return route.build(breaker::build);
+    }
+
+    /** Presence names its mistakes relative to the route ({@code presence.groups}). */
+    private static PresenceConfig presence(ConfigNode route, ConfigNode node) {
+        List<String> groups = node.strings("groups");
+        PresenceConfig.Builder presence = PresenceConfig.builder()
+                .groups(groups.isEmpty() && !node.keys().contains("groups") ? PresenceConfig.DEFAULT_GROUPS : groups)
+                .events(node.bool("events", true))
+                .function(target(node, "function"))
+                .timeout(node.duration("timeout", PresenceConfig.DEFAULT_TIMEOUT, MILLISECOND));
+        node.finish();
+        return route.build(presence::build);
     }
 
     /** Token auth names its mistakes {@code auth.…}, as it always has. */

@@ -1,7 +1,7 @@
 package dev.switchboard.core.model;
 
 /** An event in a connection's life that a function is invoked with. */
-public sealed interface FunctionEvent permits ConnectEvent, MessageEvent, CloseEvent {
+public sealed interface FunctionEvent permits ConnectEvent, MessageEvent, CloseEvent, PresenceEvent {
     /** Where the event comes from, with this invocation's request id. */
     RequestContext requestContext();
 

@@ -1,26 +1,15 @@
 package dev.switchboard.core.config;
 
+import static dev.switchboard.core.config.RouteYaml.assertRejected;
+import static dev.switchboard.core.config.RouteYaml.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code resume-window} and {@code replay-buffer}: reliable sessions per route, and their mistakes. */
 class ReliableRouteConfigTest {
-    private static RouteConfig route(String keys) {
-        return ConfigLoader.parse("routes:\n  - path: /chat\n" + keys.indent(4), Map.of())
-                .routes()
-                .get(0);
-    }
-
-    private static void assertRejected(String keys, String message) {
-        assertThatThrownBy(() -> route(keys))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage(message);
-    }
-
     @Test
     void routesAreNotReliableUnlessTheySayResumeWindow() {
         assertThat(route("dialect: tencent").reliable()).isNull();

@@ -13,6 +13,31 @@
 
   let socket = null;          // the ReliableSocket while the user is in a room
   let wanted = null;          // {nick, room} while the user wants to be in a room
+  const people = new Set();   // who is in the room, from the gateway's presence frames
+
+  /** Shows who is in the room: textContent, so no nickname becomes markup. */
+  function renderPeople() {
+    const list = $('people');
+    list.replaceChildren(...[...people].sort().map((nick) => {
+      const item = document.createElement('li');
+      item.textContent = nick;
+      return item;
+    }));
+    $('people-count').textContent = String(people.size);
+  }
+
+  /** A presence frame ({"websocket":{"action":"presence",...}}) or the room's list ({"type":"people"}). */
+  function updatePeople(message) {
+    const presence = message.websocket;
+    if (presence && presence.action === 'presence') {
+      if (presence.event === 'join') people.add(presence.userId);
+      if (presence.event === 'leave') people.delete(presence.userId);
+    } else {
+      // the list read when this user joined; joins and leaves since then have been applied
+      message.users.forEach((nick) => people.add(nick));
+    }
+    renderPeople();
+  }
 
   function setStatus(state, label) {
     status.dataset.state = state;
@@ -79,6 +104,10 @@
       message = JSON.parse(data);
     } catch (e) {
       addNotice(String(data), 'raw');
+      return;
+    }
+    if ((message.websocket && message.websocket.action === 'presence') || message.type === 'people') {
+      updatePeople(message);
       return;
     }
     switch (message.type) {
@@ -150,6 +179,8 @@
     $('room-name').hidden = false;
     $('room-name').textContent = `#${room} · ${nick}`;
     messages.replaceChildren();
+    people.clear();
+    renderPeople();
     connect();
     text.focus();
   }

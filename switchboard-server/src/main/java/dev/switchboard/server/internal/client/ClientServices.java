@@ -10,6 +10,7 @@ import dev.switchboard.server.internal.lifecycle.GroupRegistry;
 import dev.switchboard.server.internal.lifecycle.Route;
 import dev.switchboard.server.internal.lifecycle.UnfinishedConnections;
 import dev.switchboard.server.internal.metrics.GatewayMetrics;
+import dev.switchboard.server.internal.presence.PresenceTracker;
 import dev.switchboard.server.internal.session.SessionMoves;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
@@ -28,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param draining set when the node stops accepting connections
  * @param staticContent files served to plain GETs outside the routes, if any
  * @param backplane the cluster backplane, or null on a single node
+ * @param presence who is in each group whose route has presence on
  * @param journal where accepted connections are recorded for crash recovery ({@code state-dir})
  * @param moves reliable sessions that moved to or are arriving from other cluster nodes
  */
@@ -47,7 +49,8 @@ public record ClientServices(
         GatewayMetrics metrics,
         @Nullable ClusterBackplane backplane,
         ConnectionJournal journal,
-        SessionMoves moves) {
+        SessionMoves moves,
+        PresenceTracker presence) {
 
     /** The sweeper of the event loop {@code channel} runs on. */
     ConnectionSweeper sweeper(Channel channel) {

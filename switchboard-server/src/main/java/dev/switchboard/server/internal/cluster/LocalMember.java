@@ -11,6 +11,7 @@ import dev.switchboard.server.internal.client.ClientServices;
 import dev.switchboard.server.internal.client.SessionHandover;
 import dev.switchboard.server.internal.lifecycle.LiveConnection;
 import dev.switchboard.server.internal.lifecycle.Route;
+import dev.switchboard.server.internal.presence.PresenceTracker;
 import dev.switchboard.server.internal.push.PushServices;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -56,6 +57,10 @@ public final class LocalMember implements ClusterMember {
         if (handover != null && handover.isObject()) {
             return SessionHandover.handle(services, handover);
         }
+        JsonNode presence = request.get(PresenceTracker.FORWARDED);
+        if (presence != null && presence.isObject()) {
+            return CompletableFuture.completedFuture(services.presence().deliverForwarded(presence));
+        }
         return CompletableFuture.completedFuture(handleForwarded(request));
     }
 
@@ -66,6 +71,11 @@ public final class LocalMember implements ClusterMember {
             live.add(new Membership(connection.record(nodeId()), Set.copyOf(connection.groups())));
         }
         return live;
+    }
+
+    @Override
+    public Collection<Counted> presenceCounted() {
+        return services.presence().counted(services.registry().all());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.switchboard.server.internal.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.function.FunctionInvoker;
 import dev.switchboard.core.function.FunctionResult;
+import dev.switchboard.core.function.Invocation;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.CloseEvent;
 import dev.switchboard.core.model.RequestContext;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers each ended connection's cleanup event, retrying with exponential backoff (from 200 ms
+ * Delivers each ended connection's cleanup event (and the presence calls its end causes), retrying with exponential backoff (from 200 ms
  * up to 30 s between attempts) until the function answers HTTP 200 or {@code cleanup-retry-for}
  * has passed. Every attempt carries the same request id, so a function can recognise a retry.
  * Callers guarantee one dispatch per connection; this class guarantees delivery effort.
@@ -36,6 +37,7 @@ public final class CleanupDispatcher {
     private int pending;
     private final java.util.concurrent.atomic.AtomicLong givenUp = new java.util.concurrent.atomic.AtomicLong();
     private volatile long giveUpAtNanos = Long.MAX_VALUE;
+    private volatile PresenceHooks presence = PresenceHooks.NONE;
 
     public CleanupDispatcher(Duration retryFor, Ticker ticker) {
         this.retryForNanos = retryFor.toNanos();
@@ -69,23 +71,48 @@ public final class CleanupDispatcher {
             @Nullable JsonNode context,
             CloseCause cause,
             EventLoop loop) {
+        // the connection's one cleanup is what counts it out of presence: a user is shown
+        // online exactly until their last connection's end
+        CompletableFuture<Void> presenceDone = presence.ended(route, connectionId, loop);
         FunctionInvoker cleanup = route.cleanup();
-        CompletableFuture<Void> done = new CompletableFuture<>();
         if (cleanup == null) {
-            done.complete(null);
-            return done;
+            return presenceDone;
         }
+        CloseEvent event = new CloseEvent(requestContext, connectionId, context, cause);
+        CompletableFuture<Void> done = deliver(
+                route,
+                cleanup,
+                route.invocation(event, route.config().cleanupTimeout(), loop),
+                FunctionRole.CLEANUP,
+                connectionId);
+        return done.thenCombine(presenceDone, (cleaned, counted) -> null);
+    }
+
+    /**
+     * Delivers {@code invocation} of {@code function} with the cleanup's retries: until it answers
+     * HTTP 200 or {@code cleanup-retry-for} has passed, every attempt with the same request id.
+     * The returned future completes when it is delivered or given up.
+     */
+    public CompletableFuture<Void> deliver(
+            Route route, FunctionInvoker function, Invocation invocation, FunctionRole role, String connectionId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (idleLock) {
             pending++;
         }
-        CloseEvent event = new CloseEvent(requestContext, connectionId, context, cause);
-        Attempt attempt = new Attempt(route, cleanup, event, loop, ticker.nanoTime() + retryForNanos, done);
+        Attempt attempt =
+                new Attempt(route, function, invocation, role, connectionId, ticker.nanoTime() + retryForNanos, done);
+        EventLoop loop = (EventLoop) invocation.executor();
         if (loop.inEventLoop()) {
             attempt.run();
         } else {
             loop.execute(attempt);
         }
         return done;
+    }
+
+    /** Tells {@code hooks} of every connection's end (default {@link PresenceHooks#NONE}). */
+    public void presence(PresenceHooks hooks) {
+        this.presence = hooks;
     }
 
     /** Cleanups given up since start (after their retries ran out, or at shutdown). */
@@ -139,12 +166,13 @@ public final class CleanupDispatcher {
         }
     }
 
-    /** One connection's cleanup, across its attempts. Confined to the connection's event loop. */
+    /** One delivery (a cleanup or a presence call), across its attempts. Confined to its event loop. */
     private final class Attempt implements Runnable {
         private final Route route;
-        private final FunctionInvoker cleanup;
-        private final CloseEvent event;
-        private final EventLoop loop;
+        private final FunctionInvoker function;
+        private final Invocation invocation;
+        private final FunctionRole role;
+        private final String connectionId;
         private final long retryUntilNanos;
         private int number;
         private long backoffNanos = FIRST_BACKOFF_NANOS;
@@ -153,16 +181,18 @@ public final class CleanupDispatcher {
 
         Attempt(
                 Route route,
-                FunctionInvoker cleanup,
-                CloseEvent event,
-                EventLoop loop,
+                FunctionInvoker function,
+                Invocation invocation,
+                FunctionRole role,
+                String connectionId,
                 long retryUntilNanos,
                 CompletableFuture<Void> done) {
             this.done = done;
             this.route = route;
-            this.cleanup = cleanup;
-            this.event = event;
-            this.loop = loop;
+            this.function = function;
+            this.invocation = invocation;
+            this.role = role;
+            this.connectionId = connectionId;
             this.retryUntilNanos = retryUntilNanos;
         }
 
@@ -170,22 +200,19 @@ public final class CleanupDispatcher {
         public void run() {
             number++;
             long started = System.nanoTime();
-            cleanup.invoke(route.invocation(event, route.config().cleanupTimeout(), loop))
-                    .thenAccept(result -> {
-                        route.metrics()
-                                .invocation(
-                                        FunctionRole.CLEANUP, FunctionOutcome.of(result), System.nanoTime() - started);
-                        onResult(result);
-                    });
+            function.invoke(invocation).thenAccept(result -> {
+                route.metrics().invocation(role, FunctionOutcome.of(result), System.nanoTime() - started);
+                onResult(result);
+            });
         }
 
         private void onResult(FunctionResult result) {
             if (route.dialect().cleanupDelivered(result)) {
                 if (number > 1) {
                     log.atInfo()
-                            .addKeyValue("conn", event.connectionId())
+                            .addKeyValue("conn", connectionId)
                             .addKeyValue("route", route.path())
-                            .log("cleanup delivered on attempt {}", number);
+                            .log("{} delivered on attempt {}", role.label(), number);
                 }
                 finished(done);
                 return;
@@ -194,32 +221,34 @@ public final class CleanupDispatcher {
             if (ticker.nanoTime() + backoffNanos > deadline) {
                 givenUp.incrementAndGet();
                 log.atError()
-                        .addKeyValue("conn", event.connectionId())
+                        .addKeyValue("conn", connectionId)
                         .addKeyValue("route", route.path())
                         .log(
-                                "cleanup given up after {} attempts, last: {} (request {})",
+                                "{} given up after {} attempts, last: {} (request {})",
+                                role.label(),
                                 number,
                                 result.describe(),
-                                event.requestContext().requestId());
+                                invocation.requestId());
                 finished(done);
                 return;
             }
             log.atWarn()
-                    .addKeyValue("conn", event.connectionId())
+                    .addKeyValue("conn", connectionId)
                     .addKeyValue("route", route.path())
                     .log(
-                            "cleanup attempt {} failed: {}; retrying in {} ms",
+                            "{} attempt {} failed: {}; retrying in {} ms",
+                            role.label(),
                             number,
                             result.describe(),
                             TimeUnit.NANOSECONDS.toMillis(backoffNanos));
             try {
-                loop.schedule(this, backoffNanos, TimeUnit.NANOSECONDS);
+                ((EventLoop) invocation.executor()).schedule(this, backoffNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 givenUp.incrementAndGet();
                 log.atError()
-                        .addKeyValue("conn", event.connectionId())
+                        .addKeyValue("conn", connectionId)
                         .addKeyValue("route", route.path())
-                        .log("cleanup given up: the node is stopping");
+                        .log("{} given up: the node is stopping", role.label());
                 finished(done);
                 return;
             }

@@ -20,6 +20,7 @@ public final class GroupRegistry {
     private final ConcurrentHashMap<String, Set<LiveConnection>> groups = new ConcurrentHashMap<>();
     private final int maxGroupsPerConnection;
     private final @Nullable ClusterBackplane backplane;
+    private volatile PresenceHooks presence = PresenceHooks.NONE;
 
     /**
      * A registry whose joins and leaves are mirrored to {@code backplane} in cluster mode (null
@@ -56,6 +57,7 @@ public final class GroupRegistry {
         if (backplane != null) {
             backplane.joined(connection.id(), group);
         }
+        presence.joined(connection, group);
         if (!connection.isOpen()) {
             // it closed while joining: its leaveAll may have run before the add
             leave(connection, group);
@@ -70,7 +72,15 @@ public final class GroupRegistry {
         if (backplane != null) {
             backplane.left(connection.id(), group);
         }
+        if (member) {
+            presence.left(connection, group);
+        }
         return member;
+    }
+
+    /** Tells {@code hooks} of every join and leave of an open connection (default none). */
+    public void presence(PresenceHooks hooks) {
+        this.presence = hooks;
     }
 
     private boolean leaveLocally(LiveConnection connection, String group) {

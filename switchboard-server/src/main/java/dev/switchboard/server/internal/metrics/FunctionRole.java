@@ -4,7 +4,8 @@ package dev.switchboard.server.internal.metrics;
 public enum FunctionRole {
     REGISTER("register"),
     TRANSFER("transfer"),
-    CLEANUP("cleanup");
+    CLEANUP("cleanup"),
+    PRESENCE("presence");
 
     private final String label;
 

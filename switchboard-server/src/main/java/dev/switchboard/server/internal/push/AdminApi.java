@@ -46,13 +46,16 @@ final class AdminApi {
     private final @Nullable ClusterBackplane backplane;
     private final PushRouter router;
     private final String nodeId;
+    private final PresenceApi presence;
 
     AdminApi(
             ConnectionRegistry registry,
             GroupRegistry groups,
             @Nullable ClusterBackplane backplane,
             PushRouter router,
-            String nodeId) {
+            String nodeId,
+            PresenceApi presence) {
+        this.presence = presence;
         this.registry = registry;
         this.groups = groups;
         this.backplane = backplane;
@@ -252,6 +255,11 @@ final class AdminApi {
             answer.put("nextCursor", page.nextCursor());
             return new PushReply(reply.status(), answer);
         });
+    }
+
+    /** {@code GET /groups/{name}/presence?limit=&cursor=}: its users and their connection counts. */
+    CompletionStage<ObjectNode> presence(String name, QueryStringDecoder query) {
+        return presence.users(name, parameter(query, "cursor"), Page.limit(parameter(query, "limit")));
     }
 
     private LiveConnection find(String id) {

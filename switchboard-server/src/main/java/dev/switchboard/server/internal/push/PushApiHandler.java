@@ -45,6 +45,7 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final String CONNECTIONS = "/connections";
     private static final String GROUPS = "/groups";
     private static final String USERS = "/users/";
+    private static final String PRESENCE = "/presence";
 
     private final PushRouter router;
     private final AdminApi admin;
@@ -269,6 +270,12 @@ final class PushApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             exchange.action = "list-groups";
             require(exchange, HttpMethod.GET);
             return json(ctx, admin.listGroups(exchange.uri));
+        }
+        if (path.startsWith(GROUPS + "/") && path.endsWith(PRESENCE)) {
+            exchange.action = "group-presence";
+            require(exchange, HttpMethod.GET);
+            String group = path.substring(GROUPS.length() + 1, path.length() - PRESENCE.length());
+            return json(ctx, admin.presence(decode(group), exchange.uri));
         }
         if (path.startsWith(GROUPS + "/")) {
             exchange.action = "show-group";

@@ -34,8 +34,13 @@ public final class PushServices {
         this.local = new LocalPushes(services.registry(), services.groups(), services.moves());
         this.router = new PushRouter(
                 local, services.backplane(), services.nodeId(), forwardTimeout, services.metrics(), services.moves());
-        this.admin =
-                new AdminApi(services.registry(), services.groups(), services.backplane(), router, services.nodeId());
+        this.admin = new AdminApi(
+                services.registry(),
+                services.groups(),
+                services.backplane(),
+                router,
+                services.nodeId(),
+                new PresenceApi(services.presence(), services.routes().values()));
         this.aws = new AwsConnectionsApi(
                 pushConfig,
                 services.registry(),
