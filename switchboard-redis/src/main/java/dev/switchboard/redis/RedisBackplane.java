@@ -278,7 +278,8 @@ public final class RedisBackplane implements ClusterBackplane {
     /**
      * Forwards to a member at once. A node this one does not know is looked up in Redis first:
      * registered (it may have just started) means forward; unknown to Redis too, after this node
-     * has been connected for a full TTL, means it is not in the cluster (410).
+     * has joined and been connected for a full TTL, means it is not in the cluster (410). A node
+     * still joining forwards: Redis may have forgotten a member that cannot reach it.
      */
     @Override
     public CompletionStage<ForwardReply> forward(String node, ObjectNode request, Duration timeout) {
@@ -308,8 +309,11 @@ public final class RedisBackplane implements ClusterBackplane {
                 });
     }
 
+    /** Whether this node has joined and been connected long enough to know every live member. */
     private boolean connectedLongerThanTtl() {
-        return System.nanoTime() - connectedSinceNanos > config.heartbeatTtl().toNanos();
+        return registered.isDone()
+                && System.nanoTime() - connectedSinceNanos
+                        > config.heartbeatTtl().toNanos();
     }
 
     @Override
