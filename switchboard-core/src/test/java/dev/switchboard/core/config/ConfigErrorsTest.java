@@ -86,7 +86,7 @@ class ConfigErrorsTest {
                     ROUTE + "limits: {max-conections: 5}\n",
                     "limits.max-conections: unknown key (expected one of: allowed-origins, close-timeout,"
                             + " connect-rate-per-ip, handshake-timeout, idle-timeout, inbound-queue-bytes,"
-                            + " inbound-queue-messages, max-connections, max-connections-per-ip,"
+                            + " inbound-queue-messages, max-connections, max-connections-per-ip, max-connections-per-user,"
                             + " max-context-bytes, max-groups-per-connection, max-header-bytes, max-lifetime,"
                             + " max-message-bytes, message-rate, outbound-buffer-bytes, ping-interval,"
                             + " slow-consumer, trusted-proxies)");
