@@ -120,6 +120,17 @@ function next(socket, type) {
   });
 }
 
+/** Closes the socket and waits for its 'close', then the proxy, even when that close never came. */
+async function closeBoth(socket, proxy) {
+  try {
+    const closed = next(socket, 'close');
+    socket.close();
+    await closed;
+  } finally {
+    proxy.close(); // so that the run can end
+  }
+}
+
 function numbered(prefix, count) {
   return Array.from({ length: count }, (_, i) => prefix + i);
 }
@@ -179,13 +190,7 @@ test('a reset in the middle of both streams loses nothing, and the session resum
     assert.ok(events.includes('resumed'), `events: ${events}`);
     assert.ok(!events.includes('reset'), `events: ${events}`);
   } finally {
-    try {
-      const closed = next(socket, 'close');
-      socket.close();
-      await closed;
-    } finally {
-      proxy.close(); // even when the close never came, so that the run can end
-    }
+    await closeBoth(socket, proxy);
   }
 });
 
@@ -230,13 +235,7 @@ test('a session not resumed within its window resets: a reset event, then a new 
     assert.equal(message.data, 'welcome back');
     assert.equal(message.seq, 1);
   } finally {
-    try {
-      const closed = next(socket, 'close');
-      socket.close();
-      await closed;
-    } finally {
-      proxy.close(); // even when the close never came, so that the run can end
-    }
+    await closeBoth(socket, proxy);
   }
 });
 

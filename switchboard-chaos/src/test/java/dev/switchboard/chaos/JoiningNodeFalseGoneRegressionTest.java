@@ -3,8 +3,6 @@ package dev.switchboard.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JoiningNodeFalseGoneRegressionTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -51,15 +47,8 @@ class JoiningNodeFalseGoneRegressionTest {
             joining.start();
             await().atMost(WAIT).until(() -> joining.readyz() == 503);
 
-            HttpResponse<String> answer = HTTP.send(
-                    HttpRequest.newBuilder(joining.pushUri("/push"))
-                            .timeout(WAIT)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"websocket\":{\"action\":\"data send\"," + "\"secConnectionID\":\""
-                                            + client.connId + "\",\"dataType\":\"text\",\"data\":\"x\"}}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = joining.push("{\"websocket\":{\"action\":\"data send\","
+                    + "\"secConnectionID\":\"" + client.connId + "\",\"dataType\":\"text\",\"data\":\"x\"}}");
             assertThat(answer.statusCode())
                     .as("a push to an open client of a node this one cannot reach: %s", answer.body())
                     .isEqualTo(503);

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.json.Json;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MemberForgottenByRedisRegressionTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -58,15 +54,8 @@ class MemberForgottenByRedisRegressionTest {
             restarted.start();
             assertThat(restarted.awaitReady(ChaosCluster.START_TIMEOUT)).isTrue();
 
-            HttpResponse<String> answer = HTTP.send(
-                    HttpRequest.newBuilder(restarted.pushUri("/push"))
-                            .timeout(WAIT)
-                            .header("Content-Type", "application/json")
-                            .POST(
-                                    HttpRequest.BodyPublishers.ofString(
-                                            "{\"websocket\":{\"action\":\"data send\",\"all\":true,\"dataType\":\"text\",\"data\":\"to all\"}}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = restarted.push(
+                    "{\"websocket\":{\"action\":\"data send\",\"all\":true,\"dataType\":\"text\",\"data\":\"to all\"}}");
             JsonNode body = Json.mapper().readTree(answer.body());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
             assertThat(body.path("unreachableNodes").toString())

@@ -148,6 +148,17 @@ final class NodeProcess implements AutoCloseable {
         return false;
     }
 
+    /** POSTs {@code body} to this node's {@code /push}, waiting up to a minute for the answer. */
+    HttpResponse<String> push(String body) throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(pushUri("/push"))
+                        .timeout(Duration.ofMinutes(1))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     int readyz() {
         try {
             return HTTP.send(
