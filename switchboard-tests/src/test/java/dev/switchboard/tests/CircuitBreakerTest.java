@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.CircuitBreakerConfig;
+import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.testkit.StubFunctionServer;
 import dev.switchboard.testkit.TestGateway;
 import dev.switchboard.testkit.WsClient;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -44,11 +46,15 @@ class CircuitBreakerTest {
     }
 
     private void startGateway(StubFunctionServer register, CircuitBreakerConfig breaker) {
-        gateway = TestGateway.start(RouteConfig.builder("/chat")
+        gateway = TestGateway.start(route(register, breaker));
+    }
+
+    private static RouteConfig route(StubFunctionServer register, CircuitBreakerConfig breaker) {
+        return RouteConfig.builder("/chat")
                 .register(register.target("/register"))
                 .registerTimeout(REGISTER_TIMEOUT)
                 .circuitBreaker(breaker)
-                .build());
+                .build();
     }
 
     private String metric(String series) {
@@ -107,22 +113,30 @@ class CircuitBreakerTest {
                 .isEqualTo("1.0");
     }
 
+    /** On a manual ticker: the time the circuit stays open passes only when the test says so. */
     @Test
     void aFailedProbeKeepsTheCircuitOpen() throws Exception {
         functions.on("/register", event -> StubResponse.json(503, "{\"errMsg\":\"down\"}"));
-        startGateway(functions, new CircuitBreakerConfig(2, Duration.ofMillis(300)));
+        gateway = TestGateway.start(
+                GatewayConfig.builder().route(route(functions, new CircuitBreakerConfig(2, Duration.ofMinutes(1)))),
+                Ticker.newMockTicker());
         refusedWith4031();
         refusedWith4031();
         assertThat(metric(OPEN_GAUGE)).isEqualTo("1.0");
+        refusedWith4031();
+        assertThat(functions.calls("/register"))
+                .as("calls while the circuit is open")
+                .hasSize(2);
 
         // after open-for, one call reaches the function again; it fails and the circuit stays open
-        await().atMost(WAIT).until(() -> {
-            refusedWith4031();
-            return functions.calls("/register").size() == 3;
-        });
+        gateway.advance(Duration.ofMinutes(1));
+        refusedWith4031();
+        assertThat(functions.calls("/register")).as("the probe").hasSize(3);
         assertThat(metric(OPEN_GAUGE)).isEqualTo("1.0");
-        assertThat(refusedWith4031()).isLessThan(Duration.ofMillis(250));
-        assertThat(functions.calls("/register")).hasSize(3);
+        refusedWith4031();
+        assertThat(functions.calls("/register"))
+                .as("calls after the failed probe")
+                .hasSize(3);
     }
 
     @Test
