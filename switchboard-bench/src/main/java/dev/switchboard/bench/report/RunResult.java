@@ -17,6 +17,8 @@ package dev.switchboard.bench.report;
  * @param latency latency of the counted operations
  * @param serverCpuMicrosPerOp CPU time (user + system) the server under test used in the window,
  *     in microseconds per counted operation; NaN when not measured
+ * @param serverMemoryBytes the server's memory at the end of the window, as the PSS of its
+ *     processes (see {@code ProcessMemory}); -1 when not measured
  */
 public record RunResult(
         String name,
@@ -30,4 +32,36 @@ public record RunResult(
         long mismatched,
         long errors,
         Latency latency,
-        double serverCpuMicrosPerOp) {}
+        double serverCpuMicrosPerOp,
+        long serverMemoryBytes) {
+
+    /** A run whose server memory was not measured. */
+    public RunResult(
+            String name,
+            String server,
+            int connections,
+            int payloadBytes,
+            double targetRate,
+            double seconds,
+            long operations,
+            double perSecond,
+            long mismatched,
+            long errors,
+            Latency latency,
+            double serverCpuMicrosPerOp) {
+        this(
+                name,
+                server,
+                connections,
+                payloadBytes,
+                targetRate,
+                seconds,
+                operations,
+                perSecond,
+                mismatched,
+                errors,
+                latency,
+                serverCpuMicrosPerOp,
+                -1);
+    }
+}
