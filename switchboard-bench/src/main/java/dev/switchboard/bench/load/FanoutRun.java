@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +37,7 @@ public final class FanoutRun implements WsListener {
         final long number;
         final byte[] payload;
         final AtomicInteger remaining;
+        final AtomicBoolean ended = new AtomicBoolean();
         volatile long sentNanos;
 
         Round(long number, byte[] payload) {
@@ -44,8 +46,13 @@ public final class FanoutRun implements WsListener {
             this.remaining = new AtomicInteger(members);
         }
 
+        /**
+         * Counts {@code delta} frames arrived (negative) or owed (the push answer's shortfall).
+         * The round ends, once, when none is owed: the push answer may come after its last frame,
+         * and ending the round again there would let one round more into flight every time.
+         */
         void adjust(int delta) {
-            if (remaining.addAndGet(delta) == 0) {
+            if (remaining.addAndGet(delta) == 0 && ended.compareAndSet(false, true)) {
                 rounds.remove(number);
                 permits.release();
             }

@@ -33,35 +33,4 @@ public record RunResult(
         long errors,
         Latency latency,
         double serverCpuMicrosPerOp,
-        long serverMemoryBytes) {
-
-    /** A run whose server memory was not measured. */
-    public RunResult(
-            String name,
-            String server,
-            int connections,
-            int payloadBytes,
-            double targetRate,
-            double seconds,
-            long operations,
-            double perSecond,
-            long mismatched,
-            long errors,
-            Latency latency,
-            double serverCpuMicrosPerOp) {
-        this(
-                name,
-                server,
-                connections,
-                payloadBytes,
-                targetRate,
-                seconds,
-                operations,
-                perSecond,
-                mismatched,
-                errors,
-                latency,
-                serverCpuMicrosPerOp,
-                -1);
-    }
-}
+        long serverMemoryBytes) {}

@@ -158,7 +158,8 @@ final class ConnectRateScenario extends Scenario {
                 0,
                 failed,
                 last == null ? Latency.of(new org.HdrHistogram.Histogram(3)) : last,
-                handshakes == 0 ? Double.NaN : Math.round(cpuMicros * 100.0 / handshakes) / 100.0);
+                handshakes == 0 ? Double.NaN : Math.round(cpuMicros * 100.0 / handshakes) / 100.0,
+                -1);
         report.runs().add(run);
         return run;
     }
