@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScenarioSmokeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Debian's nginx and libnginx-mod-nchan, which the nchan reference needs. */
+    private static final Path NGINX = Path.of("/usr/sbin/nginx");
+
+    private static final Path NCHAN_MODULE = Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so");
 
     @TempDir
     Path out;
@@ -27,11 +32,15 @@ class ScenarioSmokeTest {
     @Test
     void connectRateOpensEveryConnectionOnEachServer() throws IOException {
         JsonNode report = run("connect-rate", "--connections", "50", "--rounds", "1");
-        assertThat(report.path("runs")).hasSize(3);
+        // raw Netty; in-process and HTTP registration; no function; HS256 and RS256 tokens
+        assertThat(report.path("runs")).hasSize(6);
         for (JsonNode run : report.path("runs")) {
-            assertThat(run.path("operations").asLong()).isEqualTo(50);
+            assertThat(run.path("operations").asLong())
+                    .as("handshakes of %s", run.path("name").asText())
+                    .isEqualTo(50);
             assertThat(run.path("errors").asLong()).isZero();
         }
+        assertThat(report.path("ratios")).hasSize(4);
     }
 
     @Test
@@ -89,6 +98,36 @@ class ScenarioSmokeTest {
     void fanoutDeliversEveryPushToEveryMember() throws IOException {
         JsonNode report = run("fanout", "--members", "50");
         assertVerifiedTraffic(report, 2); // the raw Netty broadcast, then the gateway
+    }
+
+    @Test
+    void fanoutWithoutNginxSaysTheNchanReferenceIsSkippedAndMeasuresTheGateway() throws IOException {
+        JsonNode report = run(
+                "fanout",
+                "--members",
+                "20",
+                "--reference",
+                "nchan",
+                "--nginx",
+                out.resolve("no-nginx").toString());
+        assertVerifiedTraffic(report, 1);
+        assertThat(report.path("runs").get(0).path("server").asText()).isEqualTo("gateway");
+        assertThat(report.path("notes").toString()).contains("The nchan reference is skipped: ");
+    }
+
+    @Test
+    void fanoutAgainstNchanDeliversEveryFrameToEverySubscriberOfBoth() throws IOException {
+        assumeTrue(
+                Files.isReadable(NCHAN_MODULE) && Files.isExecutable(NGINX),
+                "nginx with the nchan module is not installed; the reference is not run");
+        JsonNode report = run("fanout", "--members", "20", "--reference", "nchan", "--alternations", "1");
+        assertVerifiedTraffic(report, 2); // nchan, then the gateway
+        assertThat(report.path("runs").get(0).path("server").asText()).isEqualTo("nchan");
+        for (JsonNode run : report.path("runs")) {
+            assertThat(run.path("serverCpuMicrosPerOp").asDouble()).isPositive();
+            assertThat(run.path("serverMemoryBytes").asLong()).isPositive();
+        }
+        assertThat(report.path("ratios")).hasSize(4); // frames/s, CPU and p99 against nchan, the absolute target
     }
 
     @Test

@@ -1,11 +1,8 @@
 package dev.switchboard.bench.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.bench.report.RunResult;
-import dev.switchboard.core.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,13 +13,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fan-out: {@code members} connections in one group, and pushes to the group through the push
  * API, a few rounds in flight. Counts frames that carry exactly the pushed payload; latency is
  * from sending the push to each frame's arrival. A round ends when every member it was
- * delivered to (per the push answer) has received it.
+ * delivered to (per the push answer) has received it. A publish that fails or reaches fewer
+ * members, and each frame still missing after the drain, count as errors.
  */
 public final class FanoutRun implements WsListener {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(120);
@@ -38,6 +37,7 @@ public final class FanoutRun implements WsListener {
         final long number;
         final byte[] payload;
         final AtomicInteger remaining;
+        final AtomicBoolean ended = new AtomicBoolean();
         volatile long sentNanos;
 
         Round(long number, byte[] payload) {
@@ -46,8 +46,13 @@ public final class FanoutRun implements WsListener {
             this.remaining = new AtomicInteger(members);
         }
 
+        /**
+         * Counts {@code delta} frames arrived (negative) or owed (the push answer's shortfall).
+         * The round ends, once, when none is owed: the push answer may come after its last frame,
+         * and ending the round again there would let one round more into flight every time.
+         */
         void adjust(int delta) {
-            if (remaining.addAndGet(delta) == 0) {
+            if (remaining.addAndGet(delta) == 0 && ended.compareAndSet(false, true)) {
                 rounds.remove(number);
                 permits.release();
             }
@@ -61,17 +66,17 @@ public final class FanoutRun implements WsListener {
     }
 
     /**
-     * Connects {@code spec.connections()} members to {@code ws}, then pushes to {@code group} via
-     * {@code push}; {@code server} names the server in the report.
+     * Connects {@code spec.connections()} members to {@code ws}, then publishes to them all with
+     * {@code publisher}; {@code server} names the server in the report.
      */
     public static RunResult run(
-            String name, String server, URI ws, URI push, String group, LoadSpec spec, int roundsInFlight)
+            String name, String server, URI ws, Publisher publisher, LoadSpec spec, int roundsInFlight)
             throws InterruptedException {
         return new FanoutRun(spec.connections(), roundsInFlight, spec.serverPid())
-                .execute(name, server, ws, push, group, spec);
+                .execute(name, server, ws, publisher, spec);
     }
 
-    private RunResult execute(String name, String server, URI ws, URI push, String group, LoadSpec spec)
+    private RunResult execute(String name, String server, URI ws, Publisher publisher, LoadSpec spec)
             throws InterruptedException {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -81,20 +86,25 @@ public final class FanoutRun implements WsListener {
             for (int i = 0; i < connected.failed(); i++) {
                 measurement.error();
             }
-            Thread pusher = new Thread(() -> pushRounds(http, push, group, spec.payloadBytes()), "fanout-pusher");
+            Thread pusher = new Thread(() -> pushRounds(http, publisher, spec.payloadBytes()), "fanout-pusher");
             pusher.start();
             Thread.sleep(spec.warmup().toMillis());
             measurement.open();
             Thread.sleep(spec.duration().toMillis());
             measurement.close();
             pusher.join(TimeUnit.SECONDS.toMillis(ROUND_TIMEOUT_SECONDS + 5));
-            measurement.awaitDrained(DRAIN_MILLIS);
+            if (!measurement.awaitDrained(DRAIN_MILLIS)) {
+                // frames that never arrived: each one is a miss
+                for (int i = measurement.inFlight(); i > 0; i--) {
+                    measurement.error();
+                }
+            }
             WsLoadClient.closeAll(connected.open(), Duration.ofSeconds(30));
             return measurement.result(name, server, connected.open().size(), spec.payloadBytes(), 0);
         }
     }
 
-    private void pushRounds(HttpClient http, URI push, String group, int payloadBytes) {
+    private void pushRounds(HttpClient http, Publisher publisher, int payloadBytes) {
         long number = 0;
         try {
             while (measurement.sending()) {
@@ -107,31 +117,18 @@ public final class FanoutRun implements WsListener {
                 Round round = new Round(++number, Payloads.forRound(payloadBytes, number));
                 rounds.put(round.number, round);
                 measurement.started(members);
-                String body = "{\"websocket\":{\"action\":\"data send\",\"group\":\"" + group
-                        + "\",\"dataType\":\"text\",\"data\":\"" + Payloads.text(round.payload) + "\"}}";
-                HttpRequest request = HttpRequest.newBuilder(push)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build();
+                HttpRequest request = publisher.request(round.payload);
                 round.sentNanos = System.nanoTime();
                 http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((response, error) -> onPushAnswer(round, response, error));
+                        .whenComplete((response, error) ->
+                                onPushAnswer(round, error == null ? publisher.delivered(response) : 0));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void onPushAnswer(Round round, HttpResponse<String> response, Throwable error) {
-        int delivered = 0;
-        if (error == null && response.statusCode() == 200) {
-            try {
-                JsonNode body = Json.mapper().readTree(response.body());
-                delivered = body.path("delivered").asInt(0);
-            } catch (IOException e) {
-                delivered = 0;
-            }
-        }
+    private void onPushAnswer(Round round, int delivered) {
         if (delivered < members) {
             measurement.error();
             measurement.started(delivered - members);

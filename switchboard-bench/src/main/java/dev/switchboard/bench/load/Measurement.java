@@ -25,6 +25,7 @@ public final class Measurement {
     private long closedNanos;
     private long cpuAtOpen = -1;
     private long cpuAtClose = -1;
+    private long memoryAtClose = -1;
 
     /** A measurement that also reads the CPU time of {@code serverPid} over its window (0: none). */
     public Measurement(long serverPid) {
@@ -47,6 +48,7 @@ public final class Measurement {
         sending = false;
         closedNanos = System.nanoTime();
         cpuAtClose = ProcessCpu.micros(serverPid);
+        memoryAtClose = ProcessMemory.pssBytes(serverPid);
     }
 
     /** True while senders may start operations. */
@@ -125,6 +127,7 @@ public final class Measurement {
                 mismatched.sum(),
                 errors.sum(),
                 Latency.of(histogram),
-                cpuMicrosPerOperation(count));
+                cpuMicrosPerOperation(count),
+                memoryAtClose);
     }
 }

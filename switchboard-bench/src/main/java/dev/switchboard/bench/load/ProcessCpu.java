@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongUnaryOperator;
 
 /**
- * The CPU time a process has used so far, user and system, from {@code /proc/<pid>/stat}: the
- * figure that carries over from this machine to a bigger one, where throughput on cores shared
- * with the load generator does not.
+ * The CPU time a process and its live descendants have used so far, user and system, from
+ * {@code /proc/<pid>/stat}: the figure that carries over from this machine to a bigger one, where
+ * throughput on cores shared with the load generator does not. The descendants count so that a
+ * server of several processes (nginx's master and workers) is measured whole.
  */
 public final class ProcessCpu {
     /** The kernel's clock ticks per second ({@code getconf CLK_TCK}); 100 on Linux in practice. */
@@ -16,8 +18,28 @@ public final class ProcessCpu {
 
     private ProcessCpu() {}
 
-    /** Microseconds of CPU {@code pid} has used, or -1 when it cannot be read (no such process, not Linux). */
+    /**
+     * Microseconds of CPU {@code pid} and its live descendants have used, or -1 when it cannot be
+     * read (no such process, not Linux).
+     */
     public static long micros(long pid) {
+        return overTree(pid, ProcessCpu::ownMicros);
+    }
+
+    /** {@code own} of {@code pid} plus that of its live descendants; -1 when {@code pid}'s own is. */
+    static long overTree(long pid, LongUnaryOperator own) {
+        long root = own.applyAsLong(pid);
+        if (root < 0) {
+            return -1;
+        }
+        return root
+                + ProcessHandle.of(pid).stream()
+                        .flatMap(ProcessHandle::descendants)
+                        .mapToLong(child -> Math.max(0, own.applyAsLong(child.pid())))
+                        .sum();
+    }
+
+    private static long ownMicros(long pid) {
         if (pid <= 0) {
             return -1;
         }

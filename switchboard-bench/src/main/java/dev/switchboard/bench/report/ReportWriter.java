@@ -32,9 +32,10 @@ public final class ReportWriter {
                 .append(report.parameters())
                 .append("\n\n");
         if (!report.runs().isEmpty()) {
-            md.append("| run | server | conns | payload B | offered/s | window s | verified ops | ops/s"
-                    + " | server CPU µs/op | p50 ms | p99 ms | p99.9 ms | max ms | mismatched | errors |\n");
-            md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+            md.append(
+                    "| run | server | conns | payload B | offered/s | window s | verified ops | ops/s"
+                            + " | server CPU µs/op | server PSS MiB | p50 ms | p99 ms | p99.9 ms | max ms | mismatched | errors |\n");
+            md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (RunResult run : report.runs()) {
                 Latency l = run.latency();
                 md.append(row(
@@ -47,6 +48,9 @@ public final class ReportWriter {
                         run.operations(),
                         fmt(run.perSecond()),
                         Double.isNaN(run.serverCpuMicrosPerOp()) ? "" : fmt(run.serverCpuMicrosPerOp()),
+                        run.serverMemoryBytes() < 0
+                                ? ""
+                                : String.format(Locale.ROOT, "%.1f", run.serverMemoryBytes() / 1048576.0),
                         l.p50(),
                         l.p99(),
                         l.p999(),

@@ -17,6 +17,8 @@ package dev.switchboard.bench.report;
  * @param latency latency of the counted operations
  * @param serverCpuMicrosPerOp CPU time (user + system) the server under test used in the window,
  *     in microseconds per counted operation; NaN when not measured
+ * @param serverMemoryBytes the server's memory at the end of the window, as the PSS of its
+ *     processes (see {@code ProcessMemory}); -1 when not measured
  */
 public record RunResult(
         String name,
@@ -30,4 +32,5 @@ public record RunResult(
         long mismatched,
         long errors,
         Latency latency,
-        double serverCpuMicrosPerOp) {}
+        double serverCpuMicrosPerOp,
+        long serverMemoryBytes) {}

@@ -153,6 +153,7 @@ final class ClusterPushScenario extends Scenario {
                 0,
                 errors.get(),
                 Latency.of(histogram),
-                Double.NaN);
+                Double.NaN,
+                -1);
     }
 }

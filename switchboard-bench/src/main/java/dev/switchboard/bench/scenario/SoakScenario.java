@@ -128,7 +128,8 @@ final class SoakScenario extends Scenario {
                                 0,
                                 counters.errors.get(),
                                 Latency.of(echo),
-                                Double.NaN));
+                                Double.NaN,
+                                -1));
                 report.notes()
                         .add(String.format(
                                 "Connections accepted %d; cleanups %d; open after the run %d.",

@@ -129,7 +129,8 @@ final class StateDirScenario extends Scenario {
                 0,
                 tally.failed,
                 tally.last,
-                Double.NaN);
+                Double.NaN,
+                -1);
         report.runs().add(run);
         return run;
     }

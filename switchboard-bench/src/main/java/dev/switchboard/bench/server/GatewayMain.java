@@ -1,6 +1,7 @@
 package dev.switchboard.bench.server;
 
 import dev.switchboard.bench.net.EventLoops;
+import dev.switchboard.core.config.AuthConfig;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.HostPort;
 import dev.switchboard.core.config.LimitsConfig;
@@ -8,7 +9,9 @@ import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.function.FunctionTarget;
 import dev.switchboard.runtimes.java.JavaFunctionInvokerFactory;
 import dev.switchboard.server.Gateway;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * The gateway under test, in its own JVM: one route with the given functions, clients and the
  * push API on loopback, connection limits raised out of the way (the default per-address limits
- * on connections and on handshakes per second would refuse a load generator). Prints
+ * on connections and on handshakes per second would refuse a load generator), and optionally
+ * token auth on the route (HS256 or RS256, the token in the query parameter {@code token}). Prints
  * {@code READY <client port> <push port>}.
  */
 @Command(name = "gateway", description = "Run a gateway for a benchmark.")
@@ -49,6 +53,18 @@ public final class GatewayMain implements Callable<Integer> {
     @Nullable
     String cleanup;
 
+    @Option(
+            names = "--auth-secret",
+            description = "Verify an HS256 token (query parameter token) at every handshake with this secret.")
+    @Nullable
+    String authSecret;
+
+    @Option(
+            names = "--auth-public-key",
+            description = "Verify an RS256 token (query parameter token) at every handshake with this PEM file's key.")
+    @Nullable
+    Path authPublicKey;
+
     @Option(names = "--state-dir", description = "Record connections in this directory (state-dir).")
     @Nullable
     Path stateDir;
@@ -68,6 +84,17 @@ public final class GatewayMain implements Callable<Integer> {
         }
         if (cleanup != null) {
             route.cleanup(FunctionTarget.parse(cleanup));
+        }
+        if (authSecret != null) {
+            route.auth(AuthConfig.builder()
+                    .algorithms(List.of("HS256"))
+                    .secret(authSecret)
+                    .build());
+        } else if (authPublicKey != null) {
+            route.auth(AuthConfig.builder()
+                    .algorithms(List.of("RS256"))
+                    .publicKeys(List.of(Files.readString(authPublicKey)))
+                    .build());
         }
         GatewayConfig draft = GatewayConfig.builder()
                 .nodeId("bench")
