@@ -28,6 +28,9 @@ final class RecordCodec {
         if (record.context() != null) {
             hash.put("context", record.context().toString());
         }
+        if (record.userId() != null) {
+            hash.put("userId", record.userId());
+        }
         return hash;
     }
 
@@ -43,7 +46,8 @@ final class RecordCodec {
                 hash.getOrDefault("remoteAddress", ""),
                 hash.get("userAgent"),
                 hash.get("subprotocol"),
-                context(hash.get("context")));
+                context(hash.get("context")),
+                hash.get("userId"));
     }
 
     private static long parseLong(@Nullable String value) {

@@ -198,7 +198,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     @Override
     public ConnectionRecord record(String node) {
         return new ConnectionRecord(
-                id, node, route.path(), connectedAtMillis, sourceIp, userAgent, subprotocol, context);
+                id, node, route.path(), connectedAtMillis, sourceIp, userAgent, subprotocol, context, userId);
     }
 
     @Override

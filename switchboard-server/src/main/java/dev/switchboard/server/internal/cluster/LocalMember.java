@@ -112,7 +112,11 @@ public final class LocalMember implements ClusterMember {
                 .dispatch(
                         route,
                         route.requestContext(
-                                record.remoteAddress(), record.userAgent(), Instant.ofEpochMilli(record.connectedAt())),
+                                record.remoteAddress(),
+                                record.userAgent(),
+                                Instant.ofEpochMilli(record.connectedAt()),
+                                record.userId(),
+                                null),
                         record.id(),
                         record.context(),
                         NODE_LOST,

@@ -61,7 +61,9 @@ public final class CrashRecovery {
                             route.requestContext(
                                     record.remoteAddress(),
                                     record.userAgent(),
-                                    Instant.ofEpochMilli(record.connectedAt())),
+                                    Instant.ofEpochMilli(record.connectedAt()),
+                                    record.userId(),
+                                    null),
                             record.id(),
                             record.context(),
                             NODE_LOST,
