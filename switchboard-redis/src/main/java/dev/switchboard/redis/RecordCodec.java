@@ -31,6 +31,9 @@ final class RecordCodec {
         if (record.userId() != null) {
             hash.put("userId", record.userId());
         }
+        if (record.authorizer() != null) {
+            hash.put("authorizer", record.authorizer().toString());
+        }
         return hash;
     }
 
@@ -46,8 +49,9 @@ final class RecordCodec {
                 hash.getOrDefault("remoteAddress", ""),
                 hash.get("userAgent"),
                 hash.get("subprotocol"),
-                context(hash.get("context")),
-                hash.get("userId"));
+                object(hash.get("context")),
+                hash.get("userId"),
+                object(hash.get("authorizer")));
     }
 
     private static long parseLong(@Nullable String value) {
@@ -58,7 +62,7 @@ final class RecordCodec {
         }
     }
 
-    private static @Nullable ObjectNode context(@Nullable String json) {
+    private static @Nullable ObjectNode object(@Nullable String json) {
         if (json == null) {
             return null;
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.ClusterConfig;
 import dev.switchboard.core.config.GatewayConfig;
 import dev.switchboard.core.config.RouteConfig;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A connection's user survives its node: the {@code node-lost} cleanup that a surviving node
  * runs after a {@code kill -9}, and the one a node restarted on its {@code state-dir} runs for
- * its previous run, carry the {@code userId} the connection had, as every other event does.
+ * its previous run, carry the {@code userId} the connection had, as every other event does; on an
+ * aws route, also what its {@code $connect} authorizer allowed it with.
  */
 class NodeLostUserTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -130,6 +132,65 @@ class NodeLostUserTest {
     }
 
     @Test
+    void survivorsNodeLostDisconnectCarriesWhatTheAwsAuthorizerAllowed() throws Exception {
+        RedisServer redis = RedisServer.start();
+        resources.add(redis);
+        StubFunctionServer functions = StubFunctionServer.start();
+        resources.add(functions);
+        functions.on("/authorizer", event -> StubResponse.json(allowPolicy(event)));
+        TestGateway survivor = TestGateway.start(GatewayConfig.builder()
+                .nodeId("survivor")
+                .cluster(ClusterConfig.of(redis.uri()).withHeartbeat(HEARTBEAT, TTL))
+                .route(RouteConfig.builder("/chat")
+                        .dialect(AwsDialectConfig.builder()
+                                .authorizer(functions.target("/authorizer"))
+                                .build())
+                        .register(functions.target("/register"))
+                        .cleanup(functions.target("/cleanup"))
+                        .build()));
+        resources.add(survivor);
+        Process victim = startVictim(redis, """
+                    dialect: aws
+                    authorizer: %s
+                    route-keys:
+                      $connect: %s
+                      $disconnect: %s
+                """.formatted(
+                        functions.url("/authorizer"), functions.url("/register"), functions.url("/cleanup")));
+        resources.add(victim::destroyForcibly);
+        await().atMost(WAIT).until(() -> survivor.gateway().clusterNodes().size() == 2);
+        URI chat = AppJar.clientUrl(dir.resolve("victim.log"), WAIT);
+        for (String user : List.of("alice", "bob")) {
+            clients.add(WsClient.open(URI.create(chat + "?user=" + user)));
+        }
+        await().atMost(WAIT).until(() -> functions.received("/register").size() == 2);
+
+        StateDirNodes.kill(victim);
+
+        await().atMost(TTL.plusSeconds(5))
+                .until(() -> functions.received("/cleanup").size() >= 2);
+        assertThat(functions.received("/cleanup"))
+                .extracting(cleanup -> cleanup.at("/requestContext/authorizer"))
+                .containsExactlyInAnyOrder(
+                        StubFunctionServer.json().put("plan", "pro").put("principalId", "alice"),
+                        StubFunctionServer.json().put("plan", "pro").put("principalId", "bob"));
+    }
+
+    /** An IAM policy that allows the user of {@code ?user=} with the context {@code plan: pro}. */
+    private static ObjectNode allowPolicy(JsonNode event) {
+        ObjectNode policy = StubFunctionServer.json()
+                .put("principalId", event.at("/queryStringParameters/user").asText());
+        policy.putObject("policyDocument")
+                .putArray("Statement")
+                .addObject()
+                .put("Action", "execute-api:Invoke")
+                .put("Effect", "Allow")
+                .put("Resource", event.get("methodArn").asText());
+        policy.putObject("context").put("plan", "pro");
+        return policy;
+    }
+
+    @Test
     void restartedNodesCleanupOfItsPreviousRunCarriesEachConnectionsUser() throws Exception {
         StateDirNodes nodes = new StateDirNodes(dir, "auto");
         resources.add(nodes);
@@ -152,6 +213,15 @@ class NodeLostUserTest {
     }
 
     private Process startVictim(RedisServer redis, StubFunctionServer functions) throws Exception {
+        return startVictim(redis, """
+                    functions:
+                      register: %s
+                      cleanup: %s
+                """.formatted(functions.url("/register"), functions.url("/cleanup")));
+    }
+
+    /** A child node named victim in the cluster of {@code redis}, with route /chat and {@code routeKeys}. */
+    private Process startVictim(RedisServer redis, String routeKeys) throws Exception {
         Path config = dir.resolve("victim.yaml");
         Files.writeString(config, """
                 node-id: victim
@@ -164,15 +234,7 @@ class NodeLostUserTest {
                   heartbeat-ttl: %dms
                 routes:
                   - path: /chat
-                    functions:
-                      register: %s
-                      cleanup: %s
-                """.formatted(
-                        redis.uri(),
-                        HEARTBEAT.toMillis(),
-                        TTL.toMillis(),
-                        functions.url("/register"),
-                        functions.url("/cleanup")));
+                """.formatted(redis.uri(), HEARTBEAT.toMillis(), TTL.toMillis()) + routeKeys);
         return AppJar.serve(config)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("victim.log").toFile())

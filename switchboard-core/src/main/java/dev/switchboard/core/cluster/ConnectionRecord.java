@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param subprotocol the negotiated subprotocol, if any
  * @param context the registration context, if any
  * @param userId the connection's user, if any; a record written before users were recorded has none
+ * @param authorizer what the AWS dialect's {@code $connect} authorizer allowed the connection
+ *     with ({@code requestContext.authorizer}), if anything
  */
 public record ConnectionRecord(
         String id,
@@ -26,7 +28,8 @@ public record ConnectionRecord(
         @Nullable String userAgent,
         @Nullable String subprotocol,
         @Nullable ObjectNode context,
-        @Nullable String userId) {
+        @Nullable String userId,
+        @Nullable ObjectNode authorizer) {
 
     /** A record of a connection without a user. */
     public ConnectionRecord(
@@ -38,6 +41,6 @@ public record ConnectionRecord(
             @Nullable String userAgent,
             @Nullable String subprotocol,
             @Nullable ObjectNode context) {
-        this(id, node, route, connectedAt, remoteAddress, userAgent, subprotocol, context, null);
+        this(id, node, route, connectedAt, remoteAddress, userAgent, subprotocol, context, null, null);
     }
 }

@@ -109,7 +109,7 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private volatile boolean compressed;
     private volatile @Nullable String userId;
     /** What the route's AWS authorizer allowed the connection with: every event's {@code requestContext.authorizer}. */
-    private @Nullable ObjectNode authorizer;
+    private volatile @Nullable ObjectNode authorizer;
     /** When the connection's token runs out, on a route with {@code auth}; null without one. */
     private volatile @Nullable TokenExpiry tokenExpiry;
     /** Counted in {@code limits.max-connections-per-user}; released once when it ends. */
@@ -201,7 +201,16 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     @Override
     public ConnectionRecord record(String node) {
         return new ConnectionRecord(
-                id, node, route.path(), connectedAtMillis, sourceIp, userAgent, subprotocol, context, userId);
+                id,
+                node,
+                route.path(),
+                connectedAtMillis,
+                sourceIp,
+                userAgent,
+                subprotocol,
+                context,
+                userId,
+                authorizer);
     }
 
     @Override
@@ -395,6 +404,11 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     /** Names the connection's user; set before it opens. */
     void authorizer(@Nullable ObjectNode value) {
         this.authorizer = value;
+    }
+
+    @Nullable
+    ObjectNode authorizer() {
+        return authorizer;
     }
 
     void userId(@Nullable String value) {

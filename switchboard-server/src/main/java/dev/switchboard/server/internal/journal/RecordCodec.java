@@ -9,7 +9,7 @@ import dev.switchboard.core.json.Json;
 /**
  * A connection record as stored: a JSON object with named fields and a format version, so that a
  * file written by one release can be read by the next. A field added within a version is optional
- * ({@code userId}): a record written before it reads as a connection without a user, and a
+ * ({@code userId}, {@code authorizer}): a record written before it reads as a connection without a user, and a
  * release that does not know it ignores it.
  */
 final class RecordCodec {
@@ -36,6 +36,9 @@ final class RecordCodec {
         }
         if (record.userId() != null) {
             json.put("userId", record.userId());
+        }
+        if (record.authorizer() != null) {
+            json.set("authorizer", record.authorizer());
         }
         return json.toString();
     }
@@ -71,6 +74,7 @@ final class RecordCodec {
                 json.hasNonNull("userAgent") ? json.get("userAgent").asText() : null,
                 json.hasNonNull("subprotocol") ? json.get("subprotocol").asText() : null,
                 context instanceof ObjectNode object ? object : null,
-                json.hasNonNull("userId") ? json.get("userId").asText() : null);
+                json.hasNonNull("userId") ? json.get("userId").asText() : null,
+                json.get("authorizer") instanceof ObjectNode authorizer ? authorizer : null);
     }
 }

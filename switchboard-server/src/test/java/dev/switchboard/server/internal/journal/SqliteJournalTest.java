@@ -53,8 +53,18 @@ class SqliteJournalTest {
     }
 
     @Test
-    void recordWithAUserRoundTrips() {
-        ConnectionRecord withUser = new ConnectionRecord("gw.u", "gw", "/chat", 1L, "::1", null, null, null, "alice");
+    void recordWithAUserAndAnAuthorizerRoundTrips() {
+        ConnectionRecord withUser = new ConnectionRecord(
+                "gw.u",
+                "gw",
+                "/chat",
+                1L,
+                "::1",
+                null,
+                null,
+                null,
+                "alice",
+                Json.mapper().createObjectNode().put("principalId", "alice"));
 
         assertThat(RecordCodec.decode(RecordCodec.encode(withUser))).isEqualTo(withUser);
     }
