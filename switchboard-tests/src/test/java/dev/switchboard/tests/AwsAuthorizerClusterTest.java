@@ -41,7 +41,7 @@ class AwsAuthorizerClusterTest {
     }
 
     /** Allows the user of {@code ?user=} with the context {@code plan: pro}. */
-    private static ObjectNode allowPolicy(JsonNode event) {
+    static ObjectNode allowPolicy(JsonNode event) {
         ObjectNode policy = StubFunctionServer.json()
                 .put("principalId", event.at("/queryStringParameters/user").asText());
         policy.putObject("policyDocument")

@@ -102,14 +102,7 @@ class NodeLostUserTest {
         resources.add(functions);
         functions.on("/register", NodeLostUserTest::userOfQueryWithIdInContext);
         functions.on("/cleanup", event -> StubResponse.ok());
-        TestGateway survivor = TestGateway.start(GatewayConfig.builder()
-                .nodeId("survivor")
-                .cluster(ClusterConfig.of(redis.uri()).withHeartbeat(HEARTBEAT, TTL))
-                .route(RouteConfig.builder("/chat")
-                        .register(functions.target("/register"))
-                        .cleanup(functions.target("/cleanup"))
-                        .build()));
-        resources.add(survivor);
+        TestGateway survivor = survivor(redis, RouteConfig.builder("/chat"), functions);
         Process victim = startVictim(redis, functions);
         resources.add(victim::destroyForcibly);
         await().atMost(WAIT).until(() -> survivor.gateway().clusterNodes().size() == 2);
@@ -137,18 +130,14 @@ class NodeLostUserTest {
         resources.add(redis);
         StubFunctionServer functions = StubFunctionServer.start();
         resources.add(functions);
-        functions.on("/authorizer", event -> StubResponse.json(allowPolicy(event)));
-        TestGateway survivor = TestGateway.start(GatewayConfig.builder()
-                .nodeId("survivor")
-                .cluster(ClusterConfig.of(redis.uri()).withHeartbeat(HEARTBEAT, TTL))
-                .route(RouteConfig.builder("/chat")
+        functions.on("/authorizer", event -> StubResponse.json(AwsAuthorizerClusterTest.allowPolicy(event)));
+        TestGateway survivor = survivor(
+                redis,
+                RouteConfig.builder("/chat")
                         .dialect(AwsDialectConfig.builder()
                                 .authorizer(functions.target("/authorizer"))
-                                .build())
-                        .register(functions.target("/register"))
-                        .cleanup(functions.target("/cleanup"))
-                        .build()));
-        resources.add(survivor);
+                                .build()),
+                functions);
         Process victim = startVictim(redis, """
                     dialect: aws
                     authorizer: %s
@@ -176,20 +165,6 @@ class NodeLostUserTest {
                         StubFunctionServer.json().put("plan", "pro").put("principalId", "bob"));
     }
 
-    /** An IAM policy that allows the user of {@code ?user=} with the context {@code plan: pro}. */
-    private static ObjectNode allowPolicy(JsonNode event) {
-        ObjectNode policy = StubFunctionServer.json()
-                .put("principalId", event.at("/queryStringParameters/user").asText());
-        policy.putObject("policyDocument")
-                .putArray("Statement")
-                .addObject()
-                .put("Action", "execute-api:Invoke")
-                .put("Effect", "Allow")
-                .put("Resource", event.get("methodArn").asText());
-        policy.putObject("context").put("plan", "pro");
-        return policy;
-    }
-
     @Test
     void restartedNodesCleanupOfItsPreviousRunCarriesEachConnectionsUser() throws Exception {
         StateDirNodes nodes = new StateDirNodes(dir, "auto");
@@ -204,6 +179,18 @@ class NodeLostUserTest {
 
         await().atMost(WAIT).until(() -> nodes.cleanups("node-lost").size() >= userOf.size());
         assertEachCarriesItsUser(nodes.cleanups("node-lost"), userOf);
+    }
+
+    /** The node that survives, in the cluster of {@code redis}, with {@code route}'s /register and /cleanup. */
+    private TestGateway survivor(RedisServer redis, RouteConfig.Builder route, StubFunctionServer functions) {
+        TestGateway survivor = TestGateway.start(GatewayConfig.builder()
+                .nodeId("survivor")
+                .cluster(ClusterConfig.of(redis.uri()).withHeartbeat(HEARTBEAT, TTL))
+                .route(route.register(functions.target("/register"))
+                        .cleanup(functions.target("/cleanup"))
+                        .build()));
+        resources.add(survivor);
+        return survivor;
     }
 
     private static List<JsonNode> nodeLost(StubFunctionServer functions) {

@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal.lifecycle;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.config.ConnectionLimits;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.config.TencentDialectConfig;
@@ -84,6 +85,20 @@ public record Route(
             @Nullable String userId,
             @Nullable ObjectNode claims) {
         return requestContext(sourceIp, userAgent, connectedAt, userId, claims, null);
+    }
+
+    /**
+     * A request context for the cleanup of a connection known only by its record (a lost node's,
+     * or a previous run's): its user and what its authorizer allowed it with, as it had them.
+     */
+    public RequestContext requestContext(ConnectionRecord record) {
+        return requestContext(
+                record.remoteAddress(),
+                record.userAgent(),
+                Instant.ofEpochMilli(record.connectedAt()),
+                record.userId(),
+                null,
+                record.authorizer());
     }
 
     /** A request context that also carries what the route's authorizer allowed the connection with. */
