@@ -22,6 +22,12 @@ public enum ErrorCode {
     TOKEN_INVALID(401, 4012),
     /** A route with token auth got a token longer than its {@code auth.max-token-bytes}. */
     TOKEN_TOO_LARGE(401, 4013),
+    /**
+     * The AWS dialect's {@code $connect} authorizer failed, timed out, or answered something that
+     * is not a policy: the handshake is refused, as API Gateway refuses it when an authorizer
+     * answers {@code Unauthorized}.
+     */
+    AUTHORIZER_FAILED(401, 4014),
     /** The registration function refused the connection. */
     REFUSED(403, 4030),
     /** The registration function attached a context larger than {@code limits.max-context-bytes}. */
@@ -35,6 +41,8 @@ public enum ErrorCode {
     TOKEN_SCOPE(403, 4034),
     /** The {@code Host} of a push listener request is not one it answers ({@code push.allowed-hosts}). */
     HOST_NOT_ALLOWED(403, 4035),
+    /** The AWS dialect's {@code $connect} authorizer answered a policy that does not allow the connection. */
+    AUTHORIZER_DENIED(403, 4036),
     /** No route or endpoint at that path. */
     NOT_FOUND(404, 4040),
     /** No group of that name (it has no members). */

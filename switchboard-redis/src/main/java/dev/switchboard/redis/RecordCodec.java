@@ -28,6 +28,12 @@ final class RecordCodec {
         if (record.context() != null) {
             hash.put("context", record.context().toString());
         }
+        if (record.userId() != null) {
+            hash.put("userId", record.userId());
+        }
+        if (record.authorizer() != null) {
+            hash.put("authorizer", record.authorizer().toString());
+        }
         return hash;
     }
 
@@ -43,7 +49,9 @@ final class RecordCodec {
                 hash.getOrDefault("remoteAddress", ""),
                 hash.get("userAgent"),
                 hash.get("subprotocol"),
-                context(hash.get("context")));
+                object(hash.get("context")),
+                hash.get("userId"),
+                object(hash.get("authorizer")));
     }
 
     private static long parseLong(@Nullable String value) {
@@ -54,7 +62,7 @@ final class RecordCodec {
         }
     }
 
-    private static @Nullable ObjectNode context(@Nullable String json) {
+    private static @Nullable ObjectNode object(@Nullable String json) {
         if (json == null) {
             return null;
         }

@@ -448,6 +448,9 @@ public final class Gateway implements AutoCloseable {
                         invoker(route.transfer(), key + (aws ? "$default" : "transfer"), routeFactories, invokers);
                 FunctionInvoker cleanup =
                         invoker(route.cleanup(), key + (aws ? "$disconnect" : "cleanup"), routeFactories, invokers);
+                FunctionInvoker authorizer = route.dialect() instanceof AwsDialectConfig awsRoute
+                        ? invoker(awsRoute.authorizer(), "routes[" + i + "].authorizer", routeFactories, invokers)
+                        : null;
                 if (route.presence() != null && route.presence().function() != null) {
                     FunctionInvoker presence = invoker(
                             route.presence().function(),
@@ -468,7 +471,8 @@ public final class Gateway implements AutoCloseable {
                                 route.connectionLimits(config.limits()),
                                 new RouteCapacity(route.maxConnections()),
                                 metrics.route(route.path()),
-                                route.auth() == null ? null : TokenAuth.of(route.auth())));
+                                route.auth() == null ? null : TokenAuth.of(route.auth()),
+                                authorizer));
             }
             return Map.copyOf(routes);
         }

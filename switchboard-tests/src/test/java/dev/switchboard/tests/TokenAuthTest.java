@@ -287,25 +287,6 @@ class TokenAuthTest {
     }
 
     @Test
-    void aConnectionClosesWith4401WhenItsTokenExpires() {
-        gateway = TestGateway.start(
-                route(hs256().clockSkew(Duration.ZERO).build()).build());
-        Instant expiry = Instant.now().plusSeconds(2);
-
-        WsClient client = open(WsClient.to(gateway.ws("/chat?token="
-                + hs256Token(claims("erin").expirationTime(Date.from(expiry)).build()))));
-        WsClient.Closed closed = client.awaitClose(WAIT);
-        await().atMost(WAIT).until(() -> functions.received("/cleanup").size() == 1);
-
-        assertThat(Instant.now()).isAfterOrEqualTo(expiry.minusMillis(1000));
-        assertThat(closed.code()).isEqualTo(4401);
-        assertThat(closed.reason()).isEqualTo("token expired");
-        JsonNode cleanup = functions.received("/cleanup").get(0);
-        assertThat(cleanup.get("closeCode").asInt()).isEqualTo(4401);
-        assertThat(cleanup.get("userId").asText()).isEqualTo("erin");
-    }
-
-    @Test
     void theRegistrationAnswersUserIdSetsTheUserWithoutAToken() {
         functions.on("/register", event -> {
             var body = StubFunctionServer.json()

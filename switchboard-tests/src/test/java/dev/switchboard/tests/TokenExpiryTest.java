@@ -103,6 +103,7 @@ class TokenExpiryTest {
         JsonNode cleanup = gateway.functions().received("/cleanup").get(0);
         assertThat(cleanup.get("closeCode").asInt()).isEqualTo(4401);
         assertThat(cleanup.get("closedBy").asText()).isEqualTo("server");
+        assertThat(cleanup.get("userId").asText()).isEqualTo("erin");
     }
 
     @Test

@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param userAgent the upgrade request's User-Agent, if any
  * @param subprotocol the negotiated subprotocol, if any
  * @param context the registration context, if any
+ * @param userId the connection's user, if any; a record written before users were recorded has none
+ * @param authorizer what the AWS dialect's {@code $connect} authorizer allowed the connection
+ *     with ({@code requestContext.authorizer}), if anything
  */
 public record ConnectionRecord(
         String id,
@@ -24,4 +27,20 @@ public record ConnectionRecord(
         String remoteAddress,
         @Nullable String userAgent,
         @Nullable String subprotocol,
-        @Nullable ObjectNode context) {}
+        @Nullable ObjectNode context,
+        @Nullable String userId,
+        @Nullable ObjectNode authorizer) {
+
+    /** A record of a connection without a user. */
+    public ConnectionRecord(
+            String id,
+            String node,
+            String route,
+            long connectedAt,
+            String remoteAddress,
+            @Nullable String userAgent,
+            @Nullable String subprotocol,
+            @Nullable ObjectNode context) {
+        this(id, node, route, connectedAt, remoteAddress, userAgent, subprotocol, context, null, null);
+    }
+}

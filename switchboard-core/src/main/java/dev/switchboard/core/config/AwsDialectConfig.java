@@ -22,13 +22,16 @@ import org.jspecify.annotations.Nullable;
  * @param apiId {@code requestContext.apiId} of every event ({@code api-id})
  * @param domainName {@code requestContext.domainName} ({@code domain-name}), or null for the push
  *     listener's own {@code host:port}
+ * @param authorizer the REQUEST-type Lambda authorizer called before {@code $connect}
+ *     ({@code authorizer}), or null for none
  */
 public record AwsDialectConfig(
         Map<String, FunctionTarget> routeKeys,
         String routeSelectionExpression,
         boolean routeResponse,
         String apiId,
-        @Nullable String domainName)
+        @Nullable String domainName,
+        @Nullable FunctionTarget authorizer)
         implements DialectConfig {
     /** The name of this dialect in YAML. */
     public static final String NAME = "aws";
@@ -67,7 +70,8 @@ public record AwsDialectConfig(
                 .routeSelectionExpression(routeSelectionExpression)
                 .routeResponse(routeResponse)
                 .apiId(apiId)
-                .domainName(domainName);
+                .domainName(domainName)
+                .authorizer(authorizer);
     }
 
     @Override
@@ -100,6 +104,7 @@ public record AwsDialectConfig(
         private boolean routeResponse;
         private String apiId = DEFAULT_API_ID;
         private @Nullable String domainName;
+        private @Nullable FunctionTarget authorizer;
 
         private Builder() {}
 
@@ -154,6 +159,19 @@ public record AwsDialectConfig(
         }
 
         /**
+         * The REQUEST-type Lambda authorizer, called with API Gateway's authorizer event before
+         * {@code $connect} (default: none). A policy that does not allow {@code execute-api:Invoke}
+         * on the event's {@code methodArn} refuses the handshake with 403; a failure, a timeout (the
+         * {@code register} timeout) or an answer that is not a policy, with 401. An allowed
+         * connection's {@code principalId} and {@code context} are its events'
+         * {@code requestContext.authorizer}.
+         */
+        public Builder authorizer(@Nullable FunctionTarget value) {
+            this.authorizer = value;
+            return this;
+        }
+
+        /**
          * Builds the config.
          *
          * @throws ConfigException keyed relative to the route when a route key starts with
@@ -179,7 +197,8 @@ public record AwsDialectConfig(
                 throw new ConfigException("domain-name: '" + domainName
                         + "' (expected: a host name, optionally with :port, such as ws.example.com)");
             }
-            return new AwsDialectConfig(routeKeys, routeSelectionExpression, routeResponse, apiId, domainName);
+            return new AwsDialectConfig(
+                    routeKeys, routeSelectionExpression, routeResponse, apiId, domainName, authorizer);
         }
     }
 }

@@ -90,6 +90,13 @@ final class RouteReader {
             throw node.error("route-keys", "set on a '" + dialect + "' route (expected: only with dialect: aws)");
         }
         routeKeys.ifPresent(keys -> routeKeys(keys, route, aws));
+        FunctionTarget authorizer = target(node, "authorizer");
+        if (authorizer != null && aws == null) {
+            throw node.error("authorizer", "set on a '" + dialect + "' route (expected: only with dialect: aws)");
+        }
+        if (aws != null) {
+            aws.authorizer(authorizer);
+        }
         Optional<ConfigNode> functions = node.object("functions");
         if (functions.isPresent() && aws != null) {
             throw node.error(

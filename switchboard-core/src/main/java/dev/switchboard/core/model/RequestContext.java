@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     started), when the caller knows it
  * @param userId the connection's user, from a verified token or the registration answer, if any
  * @param claims the verified token's claims; only on a connect event of a route with token auth
+ * @param authorizer what the AWS dialect's {@code $connect} authorizer allowed the connection with:
+ *     its {@code principalId} and {@code context} entries, on every event of that connection
  */
 public record RequestContext(
         String serviceId,
@@ -28,7 +30,22 @@ public record RequestContext(
         @Nullable String userAgent,
         @Nullable Instant connectedAt,
         @Nullable String userId,
-        @Nullable ObjectNode claims) {
+        @Nullable ObjectNode claims,
+        @Nullable ObjectNode authorizer) {
+
+    /** A request context without an authorizer's answer. */
+    public RequestContext(
+            String serviceId,
+            String stage,
+            String path,
+            String sourceIp,
+            String requestId,
+            @Nullable String userAgent,
+            @Nullable Instant connectedAt,
+            @Nullable String userId,
+            @Nullable ObjectNode claims) {
+        this(serviceId, stage, path, sourceIp, requestId, userAgent, connectedAt, userId, claims, null);
+    }
 
     /** A request context without a user. */
     public RequestContext(
@@ -39,11 +56,11 @@ public record RequestContext(
             String requestId,
             @Nullable String userAgent,
             @Nullable Instant connectedAt) {
-        this(serviceId, stage, path, sourceIp, requestId, userAgent, connectedAt, null, null);
+        this(serviceId, stage, path, sourceIp, requestId, userAgent, connectedAt, null, null, null);
     }
 
     /** A request context without the client's user agent and connection time. */
     public RequestContext(String serviceId, String stage, String path, String sourceIp, String requestId) {
-        this(serviceId, stage, path, sourceIp, requestId, null, null, null, null);
+        this(serviceId, stage, path, sourceIp, requestId, null, null, null, null, null);
     }
 }

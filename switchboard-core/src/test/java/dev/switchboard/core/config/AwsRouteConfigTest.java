@@ -74,6 +74,17 @@ class AwsRouteConfigTest {
     }
 
     @Test
+    void anAwsRouteTakesAnAuthorizerAndATencentRouteRefusesIt() {
+        GatewayConfig config = parse("routes: [{path: /a, dialect: aws, authorizer: http://127.0.0.1:1/auth}]");
+
+        assertThat(((AwsDialectConfig) config.routes().get(0).dialect()).authorizer())
+                .isEqualTo(FunctionTarget.parse("http://127.0.0.1:1/auth"));
+        assertRejected(
+                "routes: [{path: /a, authorizer: http://127.0.0.1:1/auth}]",
+                "routes[0].authorizer: set on a 'tencent' route (expected: only with dialect: aws)");
+    }
+
+    @Test
     void mistakesAreOneLineEach() {
         assertRejected(
                 "routes: [{path: /a, dialect: aws, functions: {transfer: http://127.0.0.1:1/x}}]",

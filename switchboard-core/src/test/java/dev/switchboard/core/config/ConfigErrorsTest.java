@@ -16,11 +16,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigErrorsTest {
     /** The keys a route may have, as the unknown-key error lists them. */
-    private static final String ROUTE_KEYS = "api-id, auth, binary-frames, circuit-breaker, dialect, domain-name,"
-            + " functions, idle-timeout, max-connections, max-frame-bytes, max-in-flight, max-lifetime,"
-            + " max-message-bytes, on-transfer-error, path, permessage-deflate, presence, replay-buffer, resume-window,"
-            + " route-keys, route-response, route-selection-expression, service-id, signing-secret, stage,"
-            + " subprotocols, timeouts, transfer-action";
+    private static final String ROUTE_KEYS =
+            "api-id, auth, authorizer, binary-frames, circuit-breaker, dialect, domain-name,"
+                    + " functions, idle-timeout, max-connections, max-frame-bytes, max-in-flight, max-lifetime,"
+                    + " max-message-bytes, on-transfer-error, path, permessage-deflate, presence, replay-buffer, resume-window,"
+                    + " route-keys, route-response, route-selection-expression, service-id, signing-secret, stage,"
+                    + " subprotocols, timeouts, transfer-action";
 
     private static final String ROUTE = """
             routes:

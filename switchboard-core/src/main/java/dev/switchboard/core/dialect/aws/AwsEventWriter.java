@@ -102,10 +102,16 @@ final class AwsEventWriter implements EventWriter {
     }
 
     /**
-     * {@code authorizer} as an authorized API Gateway request has it: the user as
-     * {@code principalId} and, on {@code $connect}, the verified token's claims as {@code jwt.claims}.
+     * {@code authorizer} as an authorized API Gateway request has it: what the Lambda authorizer
+     * allowed the connection with, or else the user as {@code principalId} and, on
+     * {@code $connect}, the verified token's claims as {@code jwt.claims}.
      */
     private static void writeAuthorizer(RequestContext context, JsonGenerator g) throws IOException {
+        if (context.authorizer() != null) {
+            g.writeFieldName("authorizer");
+            Json.mapper().writeTree(g, context.authorizer());
+            return;
+        }
         if (context.userId() == null && context.claims() == null) {
             return;
         }

@@ -108,6 +108,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     private final AtomicBoolean slowConsumer = new AtomicBoolean();
     private volatile boolean compressed;
     private volatile @Nullable String userId;
+    /** What the route's AWS authorizer allowed the connection with: every event's {@code requestContext.authorizer}. */
+    private volatile @Nullable ObjectNode authorizer;
     /** When the connection's token runs out, on a route with {@code auth}; null without one. */
     private volatile @Nullable TokenExpiry tokenExpiry;
     /** Counted in {@code limits.max-connections-per-user}; released once when it ends. */
@@ -182,7 +184,8 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
 
     /** A request context for a new invocation about this connection. */
     RequestContext requestContext() {
-        return route.requestContext(sourceIp, userAgent, Instant.ofEpochMilli(connectedAtMillis), userId, null);
+        return route.requestContext(
+                sourceIp, userAgent, Instant.ofEpochMilli(connectedAtMillis), userId, null, authorizer);
     }
 
     @Override
@@ -198,7 +201,16 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
     @Override
     public ConnectionRecord record(String node) {
         return new ConnectionRecord(
-                id, node, route.path(), connectedAtMillis, sourceIp, userAgent, subprotocol, context);
+                id,
+                node,
+                route.path(),
+                connectedAtMillis,
+                sourceIp,
+                userAgent,
+                subprotocol,
+                context,
+                userId,
+                authorizer);
     }
 
     @Override
@@ -390,6 +402,15 @@ public sealed class Connection implements LiveConnection permits ReliableConnect
 
     /** Marks the connection as compressing (permessage-deflate): it cannot take shared frames. */
     /** Names the connection's user; set before it opens. */
+    void authorizer(@Nullable ObjectNode value) {
+        this.authorizer = value;
+    }
+
+    @Nullable
+    ObjectNode authorizer() {
+        return authorizer;
+    }
+
     void userId(@Nullable String value) {
         this.userId = value;
     }

@@ -1,13 +1,18 @@
 package dev.switchboard.server.internal.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.core.ErrorCode;
 import dev.switchboard.core.cluster.ClusterBackplane;
+import dev.switchboard.core.config.AwsDialectConfig;
 import dev.switchboard.core.config.LimitsConfig;
 import dev.switchboard.core.config.ReliableConfig;
 import dev.switchboard.core.dialect.RegistrationDecision;
+import dev.switchboard.core.dialect.aws.AuthorizerDecision;
+import dev.switchboard.core.dialect.aws.AuthorizerEvents;
 import dev.switchboard.core.function.FunctionInvoker;
+import dev.switchboard.core.function.Invocation;
 import dev.switchboard.core.json.Json;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
@@ -69,6 +74,8 @@ final class Registration {
     private final @Nullable VerifiedToken token;
     private final Instant connectedAt = Instant.now();
     private final @Nullable Span span;
+    /** What the route's authorizer allowed the connection with, once it has. */
+    private @Nullable ObjectNode authorizerContext;
 
     Registration(
             ChannelHandlerContext ctx,
@@ -95,31 +102,69 @@ final class Registration {
     }
 
     void start() {
+        FunctionInvoker authorizer = route.authorizer();
+        if (authorizer == null || !(route.config().dialect() instanceof AwsDialectConfig aws)) {
+            register();
+            return;
+        }
+        String methodArn =
+                AuthorizerEvents.methodArn(aws.apiId(), route.config().stage());
+        try (Scope traced = Tracing.enter(span)) {
+            authorizer
+                    .invoke(new Invocation(
+                            connectEvent(),
+                            AuthorizerEvents.writer(route.dialect().eventWriter()),
+                            route.config().registerTimeout(),
+                            ctx.channel().eventLoop()))
+                    .thenAccept(result -> authorized(AuthorizerDecision.of(result, methodArn)));
+        }
+    }
+
+    /** Goes on to {@code $connect} when the authorizer allowed the connection, else refuses it. */
+    private void authorized(AuthorizerDecision decision) {
+        if (decision instanceof AuthorizerDecision.Allow allow) {
+            authorizerContext = allow.authorizer();
+            register();
+        } else if (decision instanceof AuthorizerDecision.Deny deny) {
+            ErrorCode code = ErrorCode.AUTHORIZER_DENIED;
+            decide(new RegistrationDecision.Refuse(code.httpStatus(), code.errNo(), "Forbidden", deny.reason()));
+        } else if (decision instanceof AuthorizerDecision.Failed failed) {
+            ErrorCode code = ErrorCode.AUTHORIZER_FAILED;
+            decide(new RegistrationDecision.Refuse(code.httpStatus(), code.errNo(), "Unauthorized", failed.reason()));
+        }
+    }
+
+    private ConnectEvent connectEvent() {
+        HttpHeaders headers = request.headers();
+        ConnectEventParts.Headers headerParts = ConnectEventParts.headers(headers);
+        ConnectEventParts.Query query = ConnectEventParts.query(request.uri());
+        return new ConnectEvent(
+                route.requestContext(
+                        sourceIp,
+                        headers.get(HttpHeaderNames.USER_AGENT),
+                        connectedAt,
+                        token == null ? null : token.userId(),
+                        token == null ? null : token.claims(),
+                        authorizerContext),
+                connectionId,
+                headerParts.joined(),
+                query.first(),
+                route.path(),
+                headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
+                headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS),
+                headerParts.lines(),
+                query.values());
+    }
+
+    private void register() {
         FunctionInvoker register = route.register();
         if (register == null) {
             decide(TokenAuth.withToken(
                     new RegistrationDecision.Accept(null, route.config().permessageDeflate(), null, List.of()), token));
             return;
         }
-        HttpHeaders headers = request.headers();
-        String protocols = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        ConnectEventParts.Headers headerParts = ConnectEventParts.headers(headers);
-        ConnectEventParts.Query query = ConnectEventParts.query(request.uri());
-        ConnectEvent event = new ConnectEvent(
-                route.requestContext(
-                        sourceIp,
-                        headers.get(HttpHeaderNames.USER_AGENT),
-                        connectedAt,
-                        token == null ? null : token.userId(),
-                        token == null ? null : token.claims()),
-                connectionId,
-                headerParts.joined(),
-                query.first(),
-                route.path(),
-                protocols,
-                headers.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS),
-                headerParts.lines(),
-                query.values());
+        String protocols = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        ConnectEvent event = connectEvent();
         long started = System.nanoTime();
         try (Scope traced = Tracing.enter(span)) {
             register.invoke(route.invocation(
@@ -220,6 +265,7 @@ final class Registration {
                         connectedAt.toEpochMilli(),
                         services);
         connection.userId(accept.userId());
+        connection.authorizer(authorizerContext);
         if (!connection.admitUser()) {
             ErrorCode code = ErrorCode.TOO_MANY_CONNECTIONS_FOR_USER;
             refuse(new RegistrationDecision.Refuse(

@@ -148,6 +148,7 @@ final class ResumeHandshake {
         session.compressed(state.deflate());
         // the user and the token's expiry move with the session: pushes by user find it here
         session.userId(state.userId());
+        session.authorizer(state.authorizer());
         // counted here from now on (its old node stopped counting it); an existing session is
         // never refused for max-connections-per-user, even when the user is at the limit here
         session.admitUser();

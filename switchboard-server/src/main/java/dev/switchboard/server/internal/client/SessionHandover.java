@@ -97,6 +97,9 @@ public final class SessionHandover {
         if (connection.userId() != null) {
             state.put("userId", connection.userId());
         }
+        if (connection.authorizer() != null) {
+            state.set("authorizer", connection.authorizer());
+        }
         TokenExpiry expiry = connection.tokenExpiry();
         if (expiry != null) {
             state.set("token", expiry.toJson());
@@ -131,6 +134,7 @@ public final class SessionHandover {
             @Nullable String userAgent,
             @Nullable ObjectNode context,
             @Nullable String userId,
+            @Nullable ObjectNode authorizer,
             @Nullable JsonNode token,
             List<String> groups,
             boolean deflate,
@@ -167,6 +171,7 @@ public final class SessionHandover {
                     state.hasNonNull("userAgent") ? state.get("userAgent").asText() : null,
                     context instanceof ObjectNode object ? object : null,
                     state.hasNonNull("userId") ? state.get("userId").asText() : null,
+                    state.get("authorizer") instanceof ObjectNode authorizer ? authorizer : null,
                     state.get("token") instanceof ObjectNode token ? token : null,
                     groups,
                     state.path("deflate").asBoolean(),

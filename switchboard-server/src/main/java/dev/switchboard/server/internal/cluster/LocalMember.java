@@ -15,7 +15,6 @@ import dev.switchboard.server.internal.presence.PresenceTracker;
 import dev.switchboard.server.internal.push.PushServices;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -109,14 +108,7 @@ public final class LocalMember implements ClusterMember {
         }
         EventLoop loop = loops.next();
         return services.cleanup()
-                .dispatch(
-                        route,
-                        route.requestContext(
-                                record.remoteAddress(), record.userAgent(), Instant.ofEpochMilli(record.connectedAt())),
-                        record.id(),
-                        record.context(),
-                        NODE_LOST,
-                        loop)
+                .dispatch(route, route.requestContext(record), record.id(), record.context(), NODE_LOST, loop)
                 .whenComplete((done, error) -> forgetIfOwn(record));
     }
 

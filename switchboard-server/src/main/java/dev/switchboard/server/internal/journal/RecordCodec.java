@@ -8,7 +8,9 @@ import dev.switchboard.core.json.Json;
 
 /**
  * A connection record as stored: a JSON object with named fields and a format version, so that a
- * file written by one release can be read by the next.
+ * file written by one release can be read by the next. A field added within a version is optional
+ * ({@code userId}, {@code authorizer}): a record written before it reads as a connection without a user, and a
+ * release that does not know it ignores it.
  */
 final class RecordCodec {
     static final int VERSION = 1;
@@ -31,6 +33,12 @@ final class RecordCodec {
         }
         if (record.context() != null) {
             json.set("context", record.context());
+        }
+        if (record.userId() != null) {
+            json.put("userId", record.userId());
+        }
+        if (record.authorizer() != null) {
+            json.set("authorizer", record.authorizer());
         }
         return json.toString();
     }
@@ -65,6 +73,8 @@ final class RecordCodec {
                 json.get("remoteAddress").asText(),
                 json.hasNonNull("userAgent") ? json.get("userAgent").asText() : null,
                 json.hasNonNull("subprotocol") ? json.get("subprotocol").asText() : null,
-                context instanceof ObjectNode object ? object : null);
+                context instanceof ObjectNode object ? object : null,
+                json.hasNonNull("userId") ? json.get("userId").asText() : null,
+                json.get("authorizer") instanceof ObjectNode authorizer ? authorizer : null);
     }
 }

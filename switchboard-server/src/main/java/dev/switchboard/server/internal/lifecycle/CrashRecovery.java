@@ -4,7 +4,6 @@ import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.model.CloseCause;
 import dev.switchboard.core.model.ClosedBy;
 import io.netty.channel.EventLoopGroup;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,15 +56,7 @@ public final class CrashRecovery {
                 continue;
             }
             cleanups.add(cleanup.dispatch(
-                            route,
-                            route.requestContext(
-                                    record.remoteAddress(),
-                                    record.userAgent(),
-                                    Instant.ofEpochMilli(record.connectedAt())),
-                            record.id(),
-                            record.context(),
-                            NODE_LOST,
-                            loops.next())
+                            route, route.requestContext(record), record.id(), record.context(), NODE_LOST, loops.next())
                     .whenComplete((ignored, error) -> journal.finished(record.id())));
         }
         int count = cleanups.size();

@@ -1,6 +1,7 @@
 package dev.switchboard.server.internal.lifecycle;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.cluster.ConnectionRecord;
 import dev.switchboard.core.config.ConnectionLimits;
 import dev.switchboard.core.config.RouteConfig;
 import dev.switchboard.core.config.TencentDialectConfig;
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param transfer the default message function (route key {@code $default})
  * @param routeKeyFunctions the message functions of other route keys (AWS dialect)
  * @param auth the route's token auth, or null when it has none
+ * @param authorizer the AWS dialect's {@code $connect} authorizer, or null when it has none
  */
 public record Route(
         RouteConfig config,
@@ -37,7 +39,8 @@ public record Route(
         ConnectionLimits limits,
         RouteCapacity capacity,
         RouteMetrics metrics,
-        @Nullable TokenAuth auth) {
+        @Nullable TokenAuth auth,
+        @Nullable FunctionInvoker authorizer) {
 
     /**
      * The function that takes messages of {@code routeKey}, and the key it is known by: its own,
@@ -81,6 +84,31 @@ public record Route(
             @Nullable Instant connectedAt,
             @Nullable String userId,
             @Nullable ObjectNode claims) {
+        return requestContext(sourceIp, userAgent, connectedAt, userId, claims, null);
+    }
+
+    /**
+     * A request context for the cleanup of a connection known only by its record (a lost node's,
+     * or a previous run's): its user and what its authorizer allowed it with, as it had them.
+     */
+    public RequestContext requestContext(ConnectionRecord record) {
+        return requestContext(
+                record.remoteAddress(),
+                record.userAgent(),
+                Instant.ofEpochMilli(record.connectedAt()),
+                record.userId(),
+                null,
+                record.authorizer());
+    }
+
+    /** A request context that also carries what the route's authorizer allowed the connection with. */
+    public RequestContext requestContext(
+            String sourceIp,
+            @Nullable String userAgent,
+            @Nullable Instant connectedAt,
+            @Nullable String userId,
+            @Nullable ObjectNode claims,
+            @Nullable ObjectNode authorizer) {
         return new RequestContext(
                 config.dialect() instanceof TencentDialectConfig tencent
                         ? tencent.serviceId()
@@ -92,7 +120,8 @@ public record Route(
                 userAgent,
                 connectedAt,
                 userId,
-                claims);
+                claims,
+                authorizer);
     }
 
     /** An invocation of {@code event} in this route's dialect, delivered on {@code loop}. */

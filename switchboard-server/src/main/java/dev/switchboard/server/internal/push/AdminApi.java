@@ -137,6 +137,7 @@ final class AdminApi {
         node.put("remoteAddress", record.remoteAddress());
         node.put("userAgent", record.userAgent());
         node.put("subprotocol", record.subprotocol());
+        node.put("userId", record.userId());
         node.put("connectedAt", Instant.ofEpochMilli(record.connectedAt()).toString());
         node.putNull("lastActiveAt");
         node.set("context", record.context() == null ? Json.mapper().nullNode() : record.context());

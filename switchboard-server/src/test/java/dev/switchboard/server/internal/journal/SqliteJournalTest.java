@@ -53,6 +53,34 @@ class SqliteJournalTest {
     }
 
     @Test
+    void recordWithAUserAndAnAuthorizerRoundTrips() {
+        ConnectionRecord withUser = new ConnectionRecord(
+                "gw.u",
+                "gw",
+                "/chat",
+                1L,
+                "::1",
+                null,
+                null,
+                null,
+                "alice",
+                Json.mapper().createObjectNode().put("principalId", "alice"));
+
+        assertThat(RecordCodec.decode(RecordCodec.encode(withUser))).isEqualTo(withUser);
+    }
+
+    @Test
+    void recordOfAReleaseThatDidNotRecordUsersReadsAsAConnectionWithoutAUser() {
+        String written = "{\"v\":1,\"id\":\"gw.o\",\"node\":\"gw\",\"route\":\"/chat\","
+                + "\"connectedAt\":1,\"remoteAddress\":\"::1\",\"userAgent\":\"curl/8\"}";
+
+        ConnectionRecord read = RecordCodec.decode(written);
+
+        assertThat(read).isEqualTo(new ConnectionRecord("gw.o", "gw", "/chat", 1L, "::1", "curl/8", null, null));
+        assertThat(read.userId()).isNull();
+    }
+
+    @Test
     void unreadableRecordIsRefused() {
         assertThatThrownBy(() -> RecordCodec.decode("{\"v\":2}"))
                 .isInstanceOf(IllegalArgumentException.class)
