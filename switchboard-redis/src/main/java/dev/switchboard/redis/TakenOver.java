@@ -4,13 +4,13 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The connections this node cleaned up when it took a lost node over, kept for {@link #KEEP}
@@ -63,7 +63,7 @@ final class TakenOver {
         });
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        String run = serverInfo(redis, "run_id");
+        String run = serverInfo(redis).get("run_id");
         if (run != null) {
             redis.set(RedisKeys.rewritten(self), run, SetArgs.Builder.px(KEEP.toMillis()))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -91,8 +91,9 @@ final class TakenOver {
 
     private static boolean rewrittenByEveryMember(
             String self, RedisClusterAsyncCommands<String, String> redis, Duration ttl) throws Exception {
-        String uptime = serverInfo(redis, "uptime_in_seconds");
-        String run = serverInfo(redis, "run_id");
+        Map<String, String> info = serverInfo(redis); // one INFO gives both
+        String uptime = info.get("uptime_in_seconds");
+        String run = info.get("run_id");
         if (uptime == null || run == null) {
             return true; // a Redis that does not say: do not wait
         }
@@ -111,15 +112,16 @@ final class TakenOver {
         return true;
     }
 
-    /** A field of Redis's {@code INFO server}, or null when it has none. */
-    private static @Nullable String serverInfo(RedisClusterAsyncCommands<String, String> redis, String field)
-            throws Exception {
+    /** The fields of Redis's {@code INFO server}, by name. */
+    private static Map<String, String> serverInfo(RedisClusterAsyncCommands<String, String> redis) throws Exception {
         String info = redis.info("server").get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1).strip();
+        Map<String, String> fields = new HashMap<>();
+        for (String line : info.split("\\r?\\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
             }
         }
-        return null;
+        return fields;
     }
 }
