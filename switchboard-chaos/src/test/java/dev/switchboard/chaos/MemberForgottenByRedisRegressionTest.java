@@ -47,7 +47,8 @@ class MemberForgottenByRedisRegressionTest {
             cluster.redis.start();
             // the node that remembers the cut-off one resyncs with the empty Redis, and then
             // pauses, so that no takeover of the silent member comes before the push
-            await().atMost(WAIT).until(() -> cluster.redis.members("sb:nodes").contains(remembering.id()));
+            // (its /readyz may still answer 200 from before it noticed the restart: wait for the list)
+            await().atMost(WAIT).until(() -> cluster.redis.members("sb:nodes").contains(cutOff.id()));
             await().atMost(WAIT).until(() -> remembering.readyz() == 200);
             remembering.stop();
             restarted.kill();
